@@ -1,0 +1,60 @@
+// 新しいパスワードの設定 (/reset-password.html?token=...)
+import { api, errorMessage, showFormErrors, clearFormErrors, checkFields, whileBusy } from '/assets/api.js';
+
+// Read the token, then take it out of the address bar (and so out of the history,
+// bookmarks and any later Referer) at once.
+const params = new URLSearchParams(location.search);
+const token = params.get('token') || '';
+if (params.has('token')) {
+  params.delete('token');
+  const rest = params.toString();
+  history.replaceState(null, '', location.pathname + (rest ? '?' + rest : '') + location.hash);
+}
+
+const form = document.getElementById('reset-form');
+const resetStep = document.getElementById('reset-step');
+const doneStep = document.getElementById('done-step');
+const tokenError = document.getElementById('token-error');
+
+if (!token) {
+  document.getElementById('no-token').hidden = false;
+} else {
+  resetStep.hidden = false;
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearFormErrors(form);
+  const invalid = checkFields(form, [
+    { field: 'password', test: (v) => v !== '', message: '新しいパスワードを入力してください。' },
+    { field: 'password_confirm', test: (v) => v !== '', message: '新しいパスワード（確認）を入力してください。' },
+    {
+      field: 'password_confirm',
+      test: (v, f) => v === f.elements.password.value,
+      message: '新しいパスワードと新しいパスワード（確認）が一致しません。',
+    },
+  ]);
+  if (invalid) {
+    showFormErrors(form, invalid);
+    return;
+  }
+  const r = await whileBusy(form, () =>
+    api('POST', '/api/auth/password-reset/confirm', { token, password: form.elements.password.value }));
+  if (r.ok) {
+    form.reset();
+    document.getElementById('done-message').textContent =
+      (r.data && r.data.message) || 'パスワードを再設定しました。新しいパスワードでログインしてください。';
+    resetStep.hidden = true;
+    doneStep.hidden = false;
+    doneStep.focus();
+    return;
+  }
+  if (r.data && r.data.code === 'invalid_token') {
+    // Expired or already used: the only way on is a new request.
+    showFormErrors(form, { code: 'invalid_token', message: errorMessage(r) });
+    tokenError.hidden = false;
+    form.querySelectorAll('input, button').forEach((c) => { c.disabled = true; });
+    return;
+  }
+  showFormErrors(form, { ...r.data, message: errorMessage(r) });
+});
