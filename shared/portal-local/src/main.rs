@@ -1,1 +1,68 @@
-fn main() {}
+//! `cargo run -p portal-local`: the portal at http://127.0.0.1:3000 with demo data.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use portal_app::seed;
+use portal_domain::SystemClock;
+use portal_store_sqlite::{Mailbox, SqliteTable};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    portal_web::telemetry::init();
+    let addr: SocketAddr = std::env::var("PORTAL_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into()).parse().context("PORTAL_ADDR")?;
+    let data_dir = PathBuf::from(std::env::var("PORTAL_DATA_DIR").unwrap_or_else(|_| ".portal-data".into()));
+    std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    let base_url = std::env::var("PORTAL_BASE_URL").unwrap_or_else(|_| format!("http://{addr}"));
+
+    let table = SqliteTable::open(&data_dir.join("portal.sqlite3"))?;
+    let mailbox = Mailbox::new(&table);
+    let secret = local_secret(&data_dir)?;
+    let state = portal_local::state(Arc::new(table.clone()), Arc::new(SystemClock), &base_url, &secret)?;
+    if seed::demo(&state.app).await? {
+        tracing::info!("demo data created");
+    }
+    portal_local::spawn_outbox_sender(state.app.clone(), Arc::new(mailbox.clone()), Duration::from_millis(500));
+    let purge = table.clone();
+    tokio::spawn(async move {
+        loop {
+            let _ = purge.purge_expired().await;
+            tokio::time::sleep(Duration::from_secs(300)).await;
+        }
+    });
+
+    let router = portal_local::router(state, mailbox);
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    println!("会員ポータル: {base_url}/  (mail: {base_url}/_dev/mail, staff: {base_url}/admin/)");
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// The session-signing secret of this data folder: made once from the OS's CSPRNG and
+/// kept beside the data (owner-only), so sessions survive a restart.
+fn local_secret(dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let path = dir.join("session-secret");
+    if let Ok(s) = std::fs::read(&path) {
+        if s.len() >= 32 {
+            return Ok(s);
+        }
+    }
+    let mut secret = Vec::with_capacity(64);
+    while secret.len() < 64 {
+        secret.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+    }
+    std::fs::write(&path, &secret)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(secret)
+}

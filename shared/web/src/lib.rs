@@ -1,0 +1,74 @@
+//! The HTTP layer: one axum router per route group (one Lambda function each), the
+//! session cookie, CSRF and security headers, and errors as JSON. The same routers run
+//! under `lambda_http` on AWS and merged into one server in `portal-local`.
+
+pub mod auth_routes;
+pub mod client;
+pub mod error;
+pub mod json;
+pub mod layers;
+pub mod members_routes;
+pub mod next;
+pub mod serve;
+pub mod session;
+pub mod staff_routes;
+pub mod telemetry;
+
+use std::sync::Arc;
+
+use portal_app::App;
+
+pub use error::ApiError;
+pub use serve::serve;
+pub use session::SessionKeys;
+
+/// What every handler gets: the use cases' ports, the session keys, and web settings.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub sessions: Arc<SessionKeys>,
+    pub web: Arc<WebConfig>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Origins allowed to make state-changing requests (the site's own origin).
+    pub allowed_origins: Vec<String>,
+    /// `Secure` cookies: on unless the site is plain-http localhost.
+    pub secure_cookies: bool,
+}
+
+impl WebConfig {
+    /// Derives the settings from the configured base URL: its origin is the allowed
+    /// one, and cookies are Secure unless it is plain http on a loopback host.
+    pub fn for_base_url(base_url: &str) -> Self {
+        let origin = base_url.trim_end_matches('/').to_owned();
+        let mut allowed_origins = vec![origin.clone()];
+        let loopback = origin.starts_with("http://127.0.0.1") || origin.starts_with("http://localhost");
+        if loopback {
+            // The local portal answers on both names.
+            let port = origin.rsplit_once(':').map(|(_, p)| p).filter(|p| p.chars().all(|c| c.is_ascii_digit()));
+            if let Some(p) = port {
+                allowed_origins = vec![format!("http://127.0.0.1:{p}"), format!("http://localhost:{p}")];
+            }
+        }
+        WebConfig { allowed_origins, secure_cookies: !loopback }
+    }
+}
+
+impl AppState {
+    pub fn new(app: App, sessions: SessionKeys) -> Self {
+        let web = WebConfig::for_base_url(&app.config.base_url);
+        AppState { app, sessions: Arc::new(sessions), web: Arc::new(web) }
+    }
+}
+
+/// Every route of every group, as (method, path) — checked against `openapi.yaml`,
+/// the SAM template and the cargo-lambda router by tests.
+pub fn all_routes() -> Vec<(&'static str, &'static str, &'static str)> {
+    let group = |name, routes: &'static [(&'static str, &'static str)]| routes.iter().map(move |(m, p)| (name, *m, *p));
+    group("auth", auth_routes::ROUTES)
+        .chain(group("members", members_routes::ROUTES))
+        .chain(group("staff", staff_routes::ROUTES))
+        .collect()
+}

@@ -1,0 +1,59 @@
+//! The whole portal on one machine: every route group's router merged, the static
+//! site, the embedded adapters (SQLite store, local mailbox), the outbox sender as a
+//! background task, and the local-only `/_dev/mail` mailbox.
+
+mod dev_mail;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use portal_app::{outbox, App, AppConfig};
+use portal_domain::mail::Mailer;
+use portal_domain::table::Table;
+use portal_domain::Clock;
+use portal_store_sqlite::Mailbox;
+use portal_web::{auth_routes, layers, members_routes, staff_routes, AppState, SessionKeys};
+use tower_http::services::ServeDir;
+
+pub use dev_mail::router as dev_mail_router;
+
+/// Where the static site is: `PORTAL_STATIC_DIR`, or the repository's `static-site/`.
+pub fn static_dir() -> PathBuf {
+    std::env::var_os("PORTAL_STATIC_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../static-site")))
+}
+
+/// Every API route group, as on AWS, plus the static site and the dev mailbox.
+pub fn router(state: AppState, mailbox: Mailbox) -> Router {
+    let site = Router::new().fallback_service(ServeDir::new(static_dir())).layer(layers::security_headers());
+    Router::new()
+        .merge(auth_routes::router(state.clone()))
+        .merge(members_routes::router(state.clone()))
+        .merge(staff_routes::router(state))
+        .merge(dev_mail::router(mailbox))
+        .merge(site)
+}
+
+pub fn state(table: Arc<dyn Table>, clock: Arc<dyn Clock>, base_url: &str, session_secret: &[u8]) -> anyhow::Result<AppState> {
+    let app = App::new(table, clock, AppConfig { base_url: base_url.to_owned() });
+    let keys = SessionKeys::new(session_secret, base_url).map_err(anyhow::Error::msg)?;
+    Ok(AppState::new(app, keys))
+}
+
+/// Delivers due mails every `interval` until the process ends (the local stand-in for
+/// the stream-triggered sender on AWS).
+pub fn spawn_outbox_sender(app: App, mailer: Arc<dyn Mailer>, interval: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match outbox::deliver_due(&app, mailer.as_ref(), 25).await {
+                Ok(d) if d.sent + d.retried + d.failed > 0 => tracing::info!(sent = d.sent, retried = d.retried, failed = d.failed, "outbox"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox sender failed; will retry"),
+            }
+            tokio::time::sleep(interval).await;
+        }
+    })
+}
