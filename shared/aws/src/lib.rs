@@ -1,0 +1,61 @@
+//! AWS adapters: the store port on DynamoDB (single table) and the mailer on SES v2.
+//! Endpoints come from the standard configuration (`AWS_ENDPOINT_URL`,
+//! `AWS_ENDPOINT_URL_DYNAMODB`, …), so an emulator such as LocalStack or moto works
+//! without code changes.
+
+mod attrs;
+mod dynamo;
+mod ses;
+
+use std::sync::Arc;
+
+pub use dynamo::DynamoTable;
+pub use ses::SesMailer;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} is not set")]
+    Missing(&'static str),
+    #[error("reading the session secret failed: {0}")]
+    Secret(String),
+}
+
+fn env(name: &'static str) -> Result<String, ConfigError> {
+    std::env::var(name).ok().filter(|v| !v.is_empty()).ok_or(ConfigError::Missing(name))
+}
+
+/// The AWS clients of one function, built once per cold start and reused.
+#[derive(Clone)]
+pub struct Aws {
+    pub sdk: aws_config::SdkConfig,
+    pub table_name: String,
+    pub base_url: String,
+}
+
+impl Aws {
+    /// Reads `PORTAL_TABLE` and `PORTAL_BASE_URL`, and the SDK's own settings.
+    pub async fn from_env() -> Result<Self, ConfigError> {
+        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        Ok(Aws { sdk, table_name: env("PORTAL_TABLE")?, base_url: env("PORTAL_BASE_URL")? })
+    }
+
+    pub fn table(&self) -> Arc<DynamoTable> {
+        Arc::new(DynamoTable::new(aws_sdk_dynamodb::Client::new(&self.sdk), &self.table_name))
+    }
+
+    /// SES, sending from `PORTAL_MAIL_FROM`.
+    pub fn mailer(&self) -> Result<Arc<SesMailer>, ConfigError> {
+        Ok(Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&self.sdk), &env("PORTAL_MAIL_FROM")?)))
+    }
+
+    /// The session-signing secret: `PORTAL_JWT_SECRET_ARN` (Secrets Manager, as
+    /// deployed) or `PORTAL_JWT_SECRET` (local runs against an emulator).
+    pub async fn session_secret(&self) -> Result<Vec<u8>, ConfigError> {
+        if let Ok(arn) = env("PORTAL_JWT_SECRET_ARN") {
+            let client = aws_sdk_secretsmanager::Client::new(&self.sdk);
+            let out = client.get_secret_value().secret_id(arn).send().await.map_err(|e| ConfigError::Secret(format!("{e:?}")))?;
+            return out.secret_string.map(String::into_bytes).ok_or_else(|| ConfigError::Secret("secret has no string".into()));
+        }
+        Ok(env("PORTAL_JWT_SECRET")?.into_bytes())
+    }
+}

@@ -1,0 +1,404 @@
+//! The store port on one DynamoDB table (`pk`/`sk`, GSI `gsi1` on `gsi1pk`/`gsi1sk`,
+//! TTL on `ttl`). Reads are strongly consistent (except the GSI, which cannot be); a
+//! single write is one conditional Put/Update/Delete, several are one
+//! TransactWriteItems — all or nothing, conditions checked atomically.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType, TransactWriteItem, Update as DynUpdate,
+};
+use aws_sdk_dynamodb::Client;
+use portal_domain::table::{validate_transaction, Cond, Item, Key, StoreError, Table, Update, Write};
+
+use crate::attrs::{self, GSI1PK, GSI1SK, PK, SK, TTL};
+
+pub const GSI1: &str = "gsi1";
+
+#[derive(Clone)]
+pub struct DynamoTable {
+    client: Client,
+    table: String,
+}
+
+fn unavailable<E: std::fmt::Debug>(e: E) -> StoreError {
+    StoreError::Unavailable(format!("{e:?}"))
+}
+
+fn now_epoch() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// TTL deletion is lazy (up to days late): reads hide expired items themselves.
+fn visible(item: &Item, now: i64) -> bool {
+    item.expires_at.is_none_or(|t| t > now)
+}
+
+/// Placeholders for one expression: `#n0` names, `:v0` values.
+#[derive(Default)]
+struct Expr {
+    names: HashMap<String, String>,
+    values: HashMap<String, AttributeValue>,
+}
+
+impl Expr {
+    fn name(&mut self, attr: &str) -> String {
+        if let Some((k, _)) = self.names.iter().find(|(_, v)| *v == attr) {
+            return k.clone();
+        }
+        let k = format!("#n{}", self.names.len());
+        self.names.insert(k.clone(), attr.to_owned());
+        k
+    }
+
+    fn value(&mut self, v: AttributeValue) -> String {
+        let k = format!(":v{}", self.values.len());
+        self.values.insert(k.clone(), v);
+        k
+    }
+
+    fn cond(&mut self, c: &Cond) -> Option<String> {
+        Some(match c {
+            Cond::Always => return None,
+            Cond::NotExists => format!("attribute_not_exists({})", self.name(PK)),
+            Cond::Exists => format!("attribute_exists({})", self.name(PK)),
+            Cond::AttrAbsent(a) => format!("attribute_not_exists({})", self.name(a)),
+            Cond::Eq(a, v) => format!("{} = {}", self.name(a), self.value(attrs::to_av(v))),
+            Cond::Lt(a, b) => format!("{} < {}", self.name(a), self.value(AttributeValue::N(b.to_string()))),
+            Cond::Gt(a, b) => format!("{} > {}", self.name(a), self.value(AttributeValue::N(b.to_string()))),
+            Cond::And(cs) | Cond::Or(cs) => {
+                let op = if matches!(c, Cond::And(_)) { " AND " } else { " OR " };
+                let parts: Vec<String> = cs.iter().filter_map(|c| self.cond(c)).map(|s| format!("({s})")).collect();
+                if parts.is_empty() {
+                    return None;
+                }
+                parts.join(op)
+            }
+        })
+    }
+
+    fn update(&mut self, u: &Update) -> String {
+        let mut set = Vec::new();
+        let mut add = Vec::new();
+        let mut remove: Vec<String> = u.remove.iter().map(|a| self.name(a)).collect();
+        for (k, v) in &u.set {
+            set.push(format!("{} = {}", self.name(k), self.value(attrs::to_av(v))));
+        }
+        for (k, by) in &u.add {
+            add.push(format!("{} {}", self.name(k), self.value(AttributeValue::N(by.to_string()))));
+        }
+        match &u.gsi1 {
+            Some(Some(g)) => {
+                set.push(format!("{} = {}", self.name(GSI1PK), self.value(AttributeValue::S(g.pk.clone()))));
+                set.push(format!("{} = {}", self.name(GSI1SK), self.value(AttributeValue::S(g.sk.clone()))));
+            }
+            Some(None) => remove.extend([self.name(GSI1PK), self.name(GSI1SK)]),
+            None => {}
+        }
+        match u.expires_at {
+            Some(Some(t)) => set.push(format!("{} = {}", self.name(TTL), self.value(AttributeValue::N(t.to_string())))),
+            Some(None) => remove.push(self.name(TTL)),
+            None => {}
+        }
+        let mut clauses = Vec::new();
+        if !set.is_empty() {
+            clauses.push(format!("SET {}", set.join(", ")));
+        }
+        if !add.is_empty() {
+            clauses.push(format!("ADD {}", add.join(", ")));
+        }
+        if !remove.is_empty() {
+            clauses.push(format!("REMOVE {}", remove.join(", ")));
+        }
+        clauses.join(" ")
+    }
+
+    fn names(&self) -> Option<HashMap<String, String>> {
+        (!self.names.is_empty()).then(|| self.names.clone())
+    }
+
+    fn values(&self) -> Option<HashMap<String, AttributeValue>> {
+        (!self.values.is_empty()).then(|| self.values.clone())
+    }
+}
+
+impl DynamoTable {
+    pub fn new(client: Client, table: &str) -> Self {
+        DynamoTable { client, table: table.to_owned() }
+    }
+
+    /// Creates the table as the SAM template does (for emulators and tests).
+    pub async fn create(client: &Client, table: &str) -> Result<(), StoreError> {
+        let attr = |n: &str| AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build();
+        let key = |n: &str, t| KeySchemaElement::builder().attribute_name(n).key_type(t).build();
+        let gsi = GlobalSecondaryIndex::builder()
+            .index_name(GSI1)
+            .key_schema(key(GSI1PK, KeyType::Hash).map_err(unavailable)?)
+            .key_schema(key(GSI1SK, KeyType::Range).map_err(unavailable)?)
+            .projection(Projection::builder().projection_type(ProjectionType::All).build())
+            .build()
+            .map_err(unavailable)?;
+        client
+            .create_table()
+            .table_name(table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(attr(PK).map_err(unavailable)?)
+            .attribute_definitions(attr(SK).map_err(unavailable)?)
+            .attribute_definitions(attr(GSI1PK).map_err(unavailable)?)
+            .attribute_definitions(attr(GSI1SK).map_err(unavailable)?)
+            .key_schema(key(PK, KeyType::Hash).map_err(unavailable)?)
+            .key_schema(key(SK, KeyType::Range).map_err(unavailable)?)
+            .global_secondary_indexes(gsi)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    fn transact_item(&self, w: &Write) -> Result<TransactWriteItem, StoreError> {
+        let mut e = Expr::default();
+        let cond = e.cond(w.cond());
+        let b = TransactWriteItem::builder();
+        let built = match w {
+            Write::Put { item, .. } => b.put(
+                Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(attrs::item_to_map(item)))
+                    .set_condition_expression(cond)
+                    .set_expression_attribute_names(e.names())
+                    .set_expression_attribute_values(e.values())
+                    .build()
+                    .map_err(unavailable)?,
+            ),
+            Write::Update { key, update, .. } => {
+                let expr = e.update(update);
+                b.update(
+                    DynUpdate::builder()
+                        .table_name(&self.table)
+                        .set_key(Some(attrs::key_map(key)))
+                        .update_expression(expr)
+                        .set_condition_expression(cond)
+                        .set_expression_attribute_names(e.names())
+                        .set_expression_attribute_values(e.values())
+                        .build()
+                        .map_err(unavailable)?,
+                )
+            }
+            Write::Delete { key, .. } => b.delete(
+                Delete::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(attrs::key_map(key)))
+                    .set_condition_expression(cond)
+                    .set_expression_attribute_names(e.names())
+                    .set_expression_attribute_values(e.values())
+                    .build()
+                    .map_err(unavailable)?,
+            ),
+            Write::Check { key, .. } => b.condition_check(
+                ConditionCheck::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(attrs::key_map(key)))
+                    .condition_expression(cond.unwrap_or_else(|| "attribute_exists(#n0) OR attribute_not_exists(#n0)".into()))
+                    .set_expression_attribute_names(e.names().or_else(|| Some(HashMap::from([("#n0".into(), PK.into())]))))
+                    .set_expression_attribute_values(e.values())
+                    .build()
+                    .map_err(unavailable)?,
+            ),
+        };
+        Ok(built.build())
+    }
+
+    /// One write alone, without a transaction (half the cost on DynamoDB).
+    async fn single(&self, w: &Write) -> Result<(), StoreError> {
+        let mut e = Expr::default();
+        let cond = e.cond(w.cond());
+        let result = match w {
+            Write::Put { item, .. } => self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(attrs::item_to_map(item)))
+                .set_condition_expression(cond)
+                .set_expression_attribute_names(e.names())
+                .set_expression_attribute_values(e.values())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|err| classify(err.into_service_error().meta().code())),
+            Write::Update { key, update, .. } => {
+                let expr = e.update(update);
+                self.client
+                    .update_item()
+                    .table_name(&self.table)
+                    .set_key(Some(attrs::key_map(key)))
+                    .update_expression(expr)
+                    .set_condition_expression(cond)
+                    .set_expression_attribute_names(e.names())
+                    .set_expression_attribute_values(e.values())
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|err| classify(err.into_service_error().meta().code()))
+            }
+            Write::Delete { key, .. } => self
+                .client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(attrs::key_map(key)))
+                .set_condition_expression(cond)
+                .set_expression_attribute_names(e.names())
+                .set_expression_attribute_values(e.values())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|err| classify(err.into_service_error().meta().code())),
+            Write::Check { .. } => return self.transaction(std::slice::from_ref(w)).await,
+        };
+        result
+    }
+
+    async fn transaction(&self, writes: &[Write]) -> Result<(), StoreError> {
+        let items = writes.iter().map(|w| self.transact_item(w)).collect::<Result<Vec<_>, _>>()?;
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => Ok(()),
+            Err(err) => Err(transaction_error(err)),
+        }
+    }
+}
+
+fn classify(code: Option<&str>) -> StoreError {
+    match code {
+        Some("ConditionalCheckFailedException") => StoreError::ConditionFailed { index: 0 },
+        Some("TransactionConflictException") => StoreError::Conflict,
+        other => StoreError::Unavailable(other.unwrap_or("unknown").to_owned()),
+    }
+}
+
+fn transaction_error(err: SdkError<TransactWriteItemsError>) -> StoreError {
+    match err.into_service_error() {
+        TransactWriteItemsError::TransactionCanceledException(e) => {
+            let reasons = e.cancellation_reasons();
+            if let Some(index) = reasons.iter().position(|r| r.code() == Some("ConditionalCheckFailed")) {
+                StoreError::ConditionFailed { index }
+            } else if reasons.iter().any(|r| r.code() == Some("TransactionConflict")) {
+                StoreError::Conflict
+            } else {
+                StoreError::Unavailable(format!("transaction cancelled: {reasons:?}"))
+            }
+        }
+        other => StoreError::Unavailable(format!("{other:?}")),
+    }
+}
+
+#[async_trait]
+impl Table for DynamoTable {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(attrs::key_map(key)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out.item.as_ref().map(attrs::map_to_item).filter(|i| visible(i, now_epoch())))
+    }
+
+    async fn query(&self, pk: &str, sk_prefix: &str) -> Result<Vec<Item>, StoreError> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let mut e = Expr::default();
+            let mut kc = format!("{} = {}", e.name(PK), e.value(AttributeValue::S(pk.to_owned())));
+            if !sk_prefix.is_empty() {
+                kc = format!("{kc} AND begins_with({}, {})", e.name(SK), e.value(AttributeValue::S(sk_prefix.to_owned())));
+            }
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression(kc)
+                .set_expression_attribute_names(e.names())
+                .set_expression_attribute_values(e.values())
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            let now = now_epoch();
+            out.extend(page.items().iter().map(attrs::map_to_item).filter(|i| visible(i, now)));
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    async fn query_gsi1(&self, pk: &str, sk_prefix: &str, limit: usize) -> Result<Vec<Item>, StoreError> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let mut e = Expr::default();
+            let mut kc = format!("{} = {}", e.name(GSI1PK), e.value(AttributeValue::S(pk.to_owned())));
+            if !sk_prefix.is_empty() {
+                kc = format!("{kc} AND begins_with({}, {})", e.name(GSI1SK), e.value(AttributeValue::S(sk_prefix.to_owned())));
+            }
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(GSI1)
+                .key_condition_expression(kc)
+                .set_expression_attribute_names(e.names())
+                .set_expression_attribute_values(e.values())
+                .limit((limit - out.len()).min(1000) as i32)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            let now = now_epoch();
+            out.extend(page.items().iter().map(attrs::map_to_item).filter(|i| visible(i, now)));
+            start = page.last_evaluated_key;
+            if start.is_none() || out.len() >= limit {
+                out.truncate(limit);
+                return Ok(out);
+            }
+        }
+    }
+
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        validate_transaction(&writes)?;
+        if writes.len() == 1 { self.single(&writes[0]).await } else { self.transaction(&writes).await }
+    }
+
+    async fn increment(&self, key: &Key, attr: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {
+        let mut e = Expr::default();
+        let mut update = Update::default().add(attr, by);
+        if expires_at.is_some() {
+            update = update.expires_at(expires_at);
+        }
+        let expr = e.update(&update);
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(attrs::key_map(key)))
+            .update_expression(expr)
+            .set_expression_attribute_names(e.names())
+            .set_expression_attribute_values(e.values())
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        out.attributes()
+            .and_then(|a| a.get(attr))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| StoreError::Unavailable("counter missing from UpdateItem answer".into()))
+    }
+}
