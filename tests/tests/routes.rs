@@ -1,0 +1,89 @@
+//! One list of routes, four places that must agree: the routers (`all_routes`), the
+//! OpenAPI document, the SAM template's HTTP API events, and the cargo-lambda router
+//! used by `cargo lambda watch`. Every listed route also answers on the real app.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use serde_yaml::Value as Yaml;
+
+type Route = (String, String, String); // (function, METHOD, path)
+
+fn repo(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn code_routes() -> BTreeSet<Route> {
+    portal_web::all_routes().into_iter().map(|(f, m, p)| (f.into(), m.into(), p.into())).collect()
+}
+
+fn untag(v: &Yaml) -> &Yaml {
+    match v {
+        Yaml::Tagged(t) => &t.value,
+        other => other,
+    }
+}
+
+#[test]
+fn the_openapi_document_lists_exactly_the_routes() {
+    let doc: Yaml = serde_yaml::from_str(&repo("docs/openapi.yaml")).unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, ops) in doc["paths"].as_mapping().unwrap() {
+        for (method, op) in ops.as_mapping().unwrap() {
+            let tag = op["tags"][0].as_str().unwrap().to_owned();
+            documented.insert((tag, method.as_str().unwrap().to_uppercase(), path.as_str().unwrap().to_owned()));
+        }
+    }
+    assert_eq!(documented, code_routes());
+}
+
+#[test]
+fn the_sam_template_routes_each_path_to_its_function() {
+    let t: Yaml = serde_yaml::from_str(&repo("infra/template.yaml")).unwrap();
+    let mut deployed = BTreeSet::new();
+    for (_, res) in t["Resources"].as_mapping().unwrap() {
+        if res["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let binary = res["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap().to_owned();
+        let Some(events) = res["Properties"]["Events"].as_mapping() else { continue };
+        for (_, e) in events {
+            if e["Type"].as_str() == Some("HttpApi") {
+                let p = &e["Properties"];
+                let method = untag(&p["Method"]).as_str().unwrap().to_uppercase();
+                deployed.insert((binary.clone(), method, untag(&p["Path"]).as_str().unwrap().to_owned()));
+            }
+        }
+    }
+    assert_eq!(deployed, code_routes());
+}
+
+#[test]
+fn cargo_lambda_watch_serves_the_same_paths() {
+    let manifest: toml::Table = repo("Cargo.toml").parse().unwrap();
+    let router = manifest["workspace"]["metadata"]["lambda"]["watch"]["router"].as_table().unwrap();
+    let mut local = BTreeSet::new();
+    for (path, targets) in router {
+        for t in targets.as_array().unwrap() {
+            local.insert((t["function"].as_str().unwrap().into(), t["method"].as_str().unwrap().into(), path.clone()));
+        }
+    }
+    assert_eq!(local, code_routes());
+}
+
+#[tokio::test]
+async fn every_route_answers_on_the_real_app() {
+    let app = common::spawn_app().await;
+    let b = app.browser();
+    for (_, method, path) in code_routes() {
+        let path = path.replace("{member_no}", "100001");
+        let res = match method.as_str() {
+            "GET" => b.get(&path).await,
+            _ => b.post(&path, serde_json::json!({})).await,
+        };
+        assert!(![404, 405].contains(&res.status().as_u16()), "{method} {path}: {}", res.status());
+    }
+    let res = b.get("/api/no-such-route").await;
+    assert_eq!(res.status(), 404);
+}
