@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 
 use portal_domain::table::{Cond, Item, Key, StoreError, Table, Update, Write};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 fn attrs(v: Value) -> Map<String, Value> {
     v.as_object().unwrap().clone()
@@ -21,10 +21,13 @@ fn now() -> i64 {
 }
 
 pub async fn items_round_trip(t: Arc<dyn Table>) {
-    let item = Item::new(Key::new("MEMBER#100001", "PROFILE"), attrs(json!({
-        "name": "循環 太郎", "n": 42, "neg": -7, "ok": true, "missing": null,
-        "list": ["a", 1], "nested": { "postal_code": "100-0011" }
-    })))
+    let item = Item::new(
+        Key::new("MEMBER#100001", "PROFILE"),
+        attrs(json!({
+            "name": "循環 太郎", "n": 42, "neg": -7, "ok": true, "missing": null,
+            "list": ["a", 1], "nested": { "postal_code": "100-0011" }
+        })),
+    )
     .with_gsi1(Key::new("QUEUE", "0001"))
     .expiring_at(now() + 3600);
     t.transact(vec![Write::Put { item: item.clone(), cond: Cond::NotExists }]).await.unwrap();
@@ -58,7 +61,9 @@ pub async fn updates_set_add_remove_and_move_in_the_index(t: Arc<dyn Table>) {
     assert!(t.query_gsi1("G", "", 10).await.unwrap().is_empty());
     // An update without a condition creates the item, as DynamoDB's UpdateItem does.
     let k2 = Key::new("P", "NEW");
-    t.transact(vec![Write::Update { key: k2.clone(), update: Update::default().add("n", 1), cond: Cond::Always }]).await.unwrap();
+    t.transact(vec![Write::Update { key: k2.clone(), update: Update::default().add("n", 1), cond: Cond::Always }])
+        .await
+        .unwrap();
     assert_eq!(t.get(&k2).await.unwrap().unwrap().int("n"), Some(1));
 }
 
@@ -96,10 +101,12 @@ pub async fn queries_return_one_partition_by_prefix_in_order(t: Arc<dyn Table>) 
 
 pub async fn the_index_is_ordered_and_limited(t: Arc<dyn Table>) {
     for (i, due) in [30, 10, 20].iter().enumerate() {
-        let item = Item::new(Key::new(format!("OUTBOX#{i}"), "MAIL"), Map::new()).with_gsi1(Key::new("PENDING", format!("{due:04}")));
+        let item = Item::new(Key::new(format!("OUTBOX#{i}"), "MAIL"), Map::new())
+            .with_gsi1(Key::new("PENDING", format!("{due:04}")));
         t.transact(vec![Write::Put { item, cond: Cond::NotExists }]).await.unwrap();
     }
-    let got: Vec<String> = t.query_gsi1("PENDING", "", 2).await.unwrap().into_iter().map(|i| i.gsi1.unwrap().sk).collect();
+    let got: Vec<String> =
+        t.query_gsi1("PENDING", "", 2).await.unwrap().into_iter().map(|i| i.gsi1.unwrap().sk).collect();
     assert_eq!(got, ["0010", "0020"]);
     assert_eq!(t.query_gsi1("PENDING", "003", 10).await.unwrap().len(), 1);
 }
@@ -107,7 +114,9 @@ pub async fn the_index_is_ordered_and_limited(t: Arc<dyn Table>) {
 pub async fn expired_items_are_invisible(t: Arc<dyn Table>) {
     let gone = Item::new(Key::new("X", "OLD"), Map::new()).expiring_at(now() - 10).with_gsi1(Key::new("GX", "1"));
     let live = Item::new(Key::new("X", "NEW"), Map::new()).expiring_at(now() + 600);
-    t.transact(vec![Write::Put { item: gone, cond: Cond::Always }, Write::Put { item: live, cond: Cond::Always }]).await.unwrap();
+    t.transact(vec![Write::Put { item: gone, cond: Cond::Always }, Write::Put { item: live, cond: Cond::Always }])
+        .await
+        .unwrap();
     assert_eq!(t.get(&Key::new("X", "OLD")).await.unwrap(), None);
     assert_eq!(t.query("X", "").await.unwrap().len(), 1);
     assert!(t.query_gsi1("GX", "", 10).await.unwrap().is_empty());
@@ -146,13 +155,19 @@ pub async fn exactly_one_of_twenty_racing_writes_wins(t: Arc<dyn Table>) {
 /// A cap held by a condition on a bound computed in code: 20 racers, at most 5 pass.
 pub async fn a_capped_counter_never_exceeds_its_cap(t: Arc<dyn Table>) {
     let key = Key::new("MEMBER#100004", "SELF_UNITS");
-    t.transact(vec![Write::Put { item: Item::new(key.clone(), attrs(json!({"units": 0}))), cond: Cond::NotExists }]).await.unwrap();
+    t.transact(vec![Write::Put { item: Item::new(key.clone(), attrs(json!({"units": 0}))), cond: Cond::NotExists }])
+        .await
+        .unwrap();
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let (t, key) = (t.clone(), key.clone());
             tokio::spawn(async move {
                 loop {
-                    let w = Write::Update { key: key.clone(), update: Update::default().add("units", 3), cond: Cond::Lt("units".into(), 18 - 3 + 1) };
+                    let w = Write::Update {
+                        key: key.clone(),
+                        update: Update::default().add("units", 3),
+                        cond: Cond::Lt("units".into(), 18 - 3 + 1),
+                    };
                     match t.transact(vec![w]).await {
                         Err(StoreError::Conflict) => continue,
                         other => return other.is_ok(),

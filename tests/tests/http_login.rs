@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::{cookie, spawn_app, DEMO_PASSWORD};
-use serde_json::{json, Value};
+use common::{DEMO_PASSWORD, cookie, spawn_app};
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn a_member_logs_in_with_a_session_cookie_and_is_sent_home() {
@@ -108,7 +108,8 @@ async fn a_deep_link_returns_the_member_to_the_linked_screen_but_never_off_site(
     let app = spawn_app().await;
     let b = app.browser();
     let login = |next: &str| json!({ "member_no": "100001", "password": DEMO_PASSWORD, "next": next });
-    let res: Value = b.post("/api/auth/login", login("/member-profile.html?member_no=100001")).await.json().await.unwrap();
+    let res: Value =
+        b.post("/api/auth/login", login("/member-profile.html?member_no=100001")).await.json().await.unwrap();
     assert_eq!(res["redirect"], "/member-profile.html?member_no=100001");
     for evil in ["https://evil.example/", "//evil.example/", "/\\evil.example"] {
         let res: Value = b.post("/api/auth/login", login(evil)).await.json().await.unwrap();
@@ -124,7 +125,13 @@ async fn logout_ends_the_session_even_for_a_copied_cookie() {
     let token = cookie(&res, "portal_session").unwrap();
     assert_eq!(b.post("/api/auth/logout", json!({})).await.status(), 204);
     assert_eq!(b.get("/api/auth/session").await.status(), 401);
-    let replay = app.raw().get(format!("{}/api/auth/session", app.url)).header("Cookie", format!("portal_session={token}")).send().await.unwrap();
+    let replay = app
+        .raw()
+        .get(format!("{}/api/auth/session", app.url))
+        .header("Cookie", format!("portal_session={token}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(replay.status(), 401, "a token captured before logout is dead");
 }
 
@@ -186,8 +193,22 @@ async fn state_changing_requests_from_other_sites_are_refused() {
     let url = format!("{}/api/auth/login", app.url);
     let body = json!({ "member_no": "100001", "password": DEMO_PASSWORD }).to_string();
     let no_origin = c.post(&url).header("Content-Type", "application/json").body(body.clone()).send().await.unwrap();
-    let evil = c.post(&url).header("Origin", "https://evil.example").header("Content-Type", "application/json").body(body.clone()).send().await.unwrap();
-    let form = c.post(&url).header("Origin", &app.url).header("Content-Type", "application/x-www-form-urlencoded").body("member_no=100001").send().await.unwrap();
+    let evil = c
+        .post(&url)
+        .header("Origin", "https://evil.example")
+        .header("Content-Type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    let form = c
+        .post(&url)
+        .header("Origin", &app.url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("member_no=100001")
+        .send()
+        .await
+        .unwrap();
     for res in [no_origin, evil, form] {
         assert_eq!(res.status(), 403);
         assert_eq!(res.json::<Value>().await.unwrap()["code"], "forbidden_origin");

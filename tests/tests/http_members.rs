@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::{spawn_app, DEMO_PASSWORD};
-use serde_json::{json, Value};
+use common::{DEMO_PASSWORD, spawn_app};
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn the_member_page_shows_the_registered_information_in_one_store_call() {
@@ -56,13 +56,22 @@ async fn member_tokens_never_open_staff_routes_and_vice_versa() {
     assert_eq!(member.get("/api/staff/session").await.status(), 401);
     let staff = app.login_staff("staff01").await;
     let me: Value = staff.get("/api/staff/session").await.json().await.unwrap();
-    assert_eq!(me, json!({ "staff_id": "staff01", "name": "事務局 一郎", "role": "reviewer", "role_label": "審査担当" }));
+    assert_eq!(
+        me,
+        json!({ "staff_id": "staff01", "name": "事務局 一郎", "role": "reviewer", "role_label": "審査担当" })
+    );
     assert_eq!(staff.get("/api/members/100001/profile").await.status(), 401);
     assert_eq!(staff.get("/api/auth/session").await.status(), 401);
     // A member token presented under the staff cookie name is still a member token.
     let res = member.post("/api/auth/login", json!({ "member_no": "100001", "password": DEMO_PASSWORD })).await;
     let token = common::cookie(&res, "portal_session").unwrap();
-    let forged = app.raw().get(format!("{}/api/staff/session", app.url)).header("Cookie", format!("portal_staff_session={token}")).send().await.unwrap();
+    let forged = app
+        .raw()
+        .get(format!("{}/api/staff/session", app.url))
+        .header("Cookie", format!("portal_staff_session={token}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(forged.status(), 401);
 }
 

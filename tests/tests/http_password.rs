@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::{cookie, spawn_app, token_in, DEMO_PASSWORD};
-use serde_json::{json, Value};
+use common::{DEMO_PASSWORD, cookie, spawn_app, token_in};
+use serde_json::{Value, json};
 
 const NEW_PASSWORD: &str = "sinzou-no-kodou-2026-yoru";
 
@@ -17,10 +17,14 @@ async fn a_reset_mail_goes_to_the_registered_address_and_its_link_sets_a_new_pas
     assert_eq!(mails.len(), 1);
     let mail = &mails[0];
     assert_eq!(mail.subject, "【日本循環器学会】パスワード再設定のご案内");
-    assert!(mail.body.contains(&format!("{}/reset-password.html?token=", app.url)), "link from the configured base URL");
+    assert!(
+        mail.body.contains(&format!("{}/reset-password.html?token=", app.url)),
+        "link from the configured base URL"
+    );
     let other = app.login("100002", DEMO_PASSWORD).await; // a session that must end
 
-    let res = b.post("/api/auth/password-reset/confirm", json!({ "token": token_in(mail), "password": NEW_PASSWORD })).await;
+    let res =
+        b.post("/api/auth/password-reset/confirm", json!({ "token": token_in(mail), "password": NEW_PASSWORD })).await;
     assert_eq!(res.status(), 200);
     assert_eq!(other.get("/api/auth/session").await.status(), 401, "reset ends older sessions");
     let old = b.post("/api/auth/login", json!({ "member_no": "100002", "password": DEMO_PASSWORD })).await;
@@ -67,7 +71,9 @@ async fn a_reset_token_works_once() {
     let token = token_in(&app.mails_to("m100003@example.jp").await[0]);
     let first = b.post("/api/auth/password-reset/confirm", json!({ "token": token, "password": NEW_PASSWORD })).await;
     assert_eq!(first.status(), 200);
-    let again = b.post("/api/auth/password-reset/confirm", json!({ "token": token, "password": "another-long-passphrase-77" })).await;
+    let again = b
+        .post("/api/auth/password-reset/confirm", json!({ "token": token, "password": "another-long-passphrase-77" }))
+        .await;
     assert_eq!(again.status(), 400);
     assert_eq!(again.json::<Value>().await.unwrap()["code"], "invalid_token");
     app.login("100003", NEW_PASSWORD).await;
@@ -81,7 +87,9 @@ async fn a_reset_token_works_once_even_when_two_requests_race() {
     let token = token_in(&app.mails_to("m100003@example.jp").await[0]);
     let racers = ["racing-password-number-one", "racing-password-number-two"].map(|pw| {
         let (b, token) = (app.browser(), token.clone());
-        tokio::spawn(async move { b.post("/api/auth/password-reset/confirm", json!({ "token": token, "password": pw })).await.status() })
+        tokio::spawn(async move {
+            b.post("/api/auth/password-reset/confirm", json!({ "token": token, "password": pw })).await.status()
+        })
     });
     let mut ok = 0;
     for r in racers {
@@ -149,10 +157,13 @@ async fn changing_the_password_ends_every_other_session_and_keeps_this_one() {
     let res = here.post("/api/auth/login", json!({ "member_no": "100001", "password": DEMO_PASSWORD })).await;
     let _ = cookie(&res, "portal_session").unwrap();
     let elsewhere = app.login("100001", DEMO_PASSWORD).await;
-    let wrong = here.post("/api/auth/password", json!({ "current_password": "nope-nope", "new_password": NEW_PASSWORD })).await;
+    let wrong =
+        here.post("/api/auth/password", json!({ "current_password": "nope-nope", "new_password": NEW_PASSWORD })).await;
     assert_eq!(wrong.status(), 400);
     assert_eq!(wrong.json::<Value>().await.unwrap()["code"], "wrong_current_password");
-    let res = here.post("/api/auth/password", json!({ "current_password": DEMO_PASSWORD, "new_password": NEW_PASSWORD })).await;
+    let res = here
+        .post("/api/auth/password", json!({ "current_password": DEMO_PASSWORD, "new_password": NEW_PASSWORD }))
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(here.get("/api/auth/session").await.status(), 200);
     assert_eq!(elsewhere.get("/api/auth/session").await.status(), 401);

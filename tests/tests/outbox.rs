@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use common::TestClock;
-use portal_app::{outbox, App, AppConfig};
+use portal_app::{App, AppConfig, outbox};
 use portal_domain::mail::{MailError, Mailer};
 use portal_domain::table::Table;
 use portal_domain::{Email, Mail};
@@ -27,7 +27,11 @@ impl Mailer for FlakyMailer {
     async fn send(&self, mail: &Mail) -> Result<(), MailError> {
         if self.failures.load(Ordering::SeqCst) > 0 {
             self.failures.fetch_sub(1, Ordering::SeqCst);
-            return Err(if self.permanent { MailError::Permanent("rejected".into()) } else { MailError::Transient("throttled".into()) });
+            return Err(if self.permanent {
+                MailError::Permanent("rejected".into())
+            } else {
+                MailError::Transient("throttled".into())
+            });
         }
         tokio::task::yield_now().await;
         self.sent.lock().unwrap().push(mail.clone());
@@ -54,7 +58,10 @@ async fn retries_with_backoff_then_delivers(table: Arc<dyn Table>) {
     let (app, clock) = app_on(table);
     enqueue(&app, 1).await;
     let mailer = FlakyMailer { failures: AtomicUsize::new(2), ..Default::default() };
-    assert_eq!(outbox::deliver_due(&app, &mailer, 10).await.unwrap(), outbox::Delivery { sent: 0, retried: 1, failed: 0 });
+    assert_eq!(
+        outbox::deliver_due(&app, &mailer, 10).await.unwrap(),
+        outbox::Delivery { sent: 0, retried: 1, failed: 0 }
+    );
     // Not due again until the backoff has passed.
     assert_eq!(outbox::deliver_due(&app, &mailer, 10).await.unwrap(), outbox::Delivery::default());
     clock.advance(outbox::backoff_secs(1));
@@ -130,8 +137,17 @@ async fn ses_sends_japanese_mail_through_the_emulator() {
     ses.create_email_identity().email_identity(from).send().await.unwrap();
     let mailer = portal_aws::SesMailer::new(ses, from);
     let subject = format!("【日本循環器学会】テスト {}", uuid::Uuid::new_v4().simple());
-    let m = Mail { to: Email::parse("m100001@example.jp").unwrap(), subject: subject.clone(), body: "循環 太郎 様\n本文です。".into() };
+    let m = Mail {
+        to: Email::parse("m100001@example.jp").unwrap(),
+        subject: subject.clone(),
+        body: "循環 太郎 様\n本文です。".into(),
+    };
     mailer.send(&m).await.unwrap();
-    let data: serde_json::Value = reqwest::get(format!("{}/moto-api/data.json", common::emulator::endpoint())).await.unwrap().json().await.unwrap();
+    let data: serde_json::Value = reqwest::get(format!("{}/moto-api/data.json", common::emulator::endpoint()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(data.to_string().contains(&subject), "the emulator received the mail");
 }

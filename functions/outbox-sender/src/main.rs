@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use lambda_runtime::{service_fn, LambdaEvent};
-use portal_app::{outbox, App, AppConfig};
-use serde_json::{json, Value};
+use lambda_runtime::{LambdaEvent, service_fn};
+use portal_app::{App, AppConfig, outbox};
+use serde_json::{Value, json};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -31,7 +31,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
                 }
             }
             tracing::info!(sent = total.sent, retried = total.retried, failed = total.failed, "outbox drained");
-            Ok::<_, lambda_runtime::Error>(json!({ "sent": total.sent, "retried": total.retried, "failed": total.failed }))
+            Ok::<_, lambda_runtime::Error>(
+                json!({ "sent": total.sent, "retried": total.retried, "failed": total.failed }),
+            )
         }
     }))
     .await

@@ -5,7 +5,7 @@ use portal_domain::{FieldErrors, MemberNo, NewPassword, PasswordAttempt, PersonN
 
 use crate::records::{self, Credentials};
 use crate::throttle::Throttle;
-use crate::{keys, mails, outbox, password_hash, App, AppError};
+use crate::{App, AppError, keys, mails, outbox, password_hash};
 
 #[derive(Clone, Debug)]
 pub struct MemberLogin {
@@ -22,7 +22,10 @@ pub struct StaffLogin {
     pub session_version: i64,
 }
 
-fn parse_login<T>(id: Result<T, portal_domain::FieldError>, raw_password: &str) -> Result<(T, PasswordAttempt), AppError> {
+fn parse_login<T>(
+    id: Result<T, portal_domain::FieldError>,
+    raw_password: &str,
+) -> Result<(T, PasswordAttempt), AppError> {
     let mut errs = FieldErrors::new();
     let id = errs.take(id);
     let pw = errs.take(PasswordAttempt::parse(raw_password));
@@ -46,11 +49,17 @@ async fn verify_or_fail(throttle: &Throttle<'_>, pw: PasswordAttempt, hash: Opti
     }
 }
 
-pub async fn login_member(app: &App, raw_no: &str, raw_password: &str, address: Option<&str>) -> Result<MemberLogin, AppError> {
+pub async fn login_member(
+    app: &App,
+    raw_no: &str,
+    raw_password: &str,
+    address: Option<&str>,
+) -> Result<MemberLogin, AppError> {
     let (no, pw) = parse_login(MemberNo::parse(raw_no), raw_password)?;
     let throttle = Throttle::new(app, "MEMBER", &no.to_string(), address);
     let (auth_key, profile_key) = (keys::member_auth(no), keys::member_profile(no));
-    let (allowed, auth, profile) = tokio::join!(throttle.check(), app.table.get(&auth_key), app.table.get(&profile_key));
+    let (allowed, auth, profile) =
+        tokio::join!(throttle.check(), app.table.get(&auth_key), app.table.get(&profile_key));
     allowed?;
     let creds = auth?.map(|i| records::credentials_from_item(&i)).transpose()?;
     let member = profile?.map(|i| records::member_from_item(&i)).transpose()?;
@@ -60,7 +69,12 @@ pub async fn login_member(app: &App, raw_no: &str, raw_password: &str, address: 
     Ok(MemberLogin { member_no: no, name: member.name, session_version: creds.session_version })
 }
 
-pub async fn login_staff(app: &App, raw_id: &str, raw_password: &str, address: Option<&str>) -> Result<StaffLogin, AppError> {
+pub async fn login_staff(
+    app: &App,
+    raw_id: &str,
+    raw_password: &str,
+    address: Option<&str>,
+) -> Result<StaffLogin, AppError> {
     let (id, pw) = parse_login(StaffId::parse(raw_id), raw_password)?;
     let throttle = Throttle::new(app, "STAFF", id.as_str(), address);
     let key = keys::staff_auth(&id);
@@ -74,7 +88,13 @@ pub async fn login_staff(app: &App, raw_id: &str, raw_password: &str, address: O
 
 /// The member's current session version, or `None` when the member does not exist.
 pub async fn member_session_version(app: &App, no: MemberNo) -> Result<Option<i64>, AppError> {
-    Ok(app.table.get(&keys::member_auth(no)).await?.map(|i| records::credentials_from_item(&i)).transpose()?.map(|c| c.session_version))
+    Ok(app
+        .table
+        .get(&keys::member_auth(no))
+        .await?
+        .map(|i| records::credentials_from_item(&i))
+        .transpose()?
+        .map(|c| c.session_version))
 }
 
 pub async fn staff_account(app: &App, id: &StaffId) -> Result<Option<records::StaffAccount>, AppError> {

@@ -1,8 +1,8 @@
 //! What a use case can answer besides success. The HTTP layer maps each variant to a
 //! status and a stable code; the Display text is the Japanese message a user reads.
 
-use portal_domain::table::StoreError;
 use portal_domain::FieldErrors;
+use portal_domain::table::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -15,7 +15,9 @@ pub enum AppError {
     TooManyAttempts { retry_after_secs: u64 },
     #[error("ログインしてください。")]
     Unauthenticated,
-    #[error("このリンクは無効か、有効期限が切れています。お手数ですが、もう一度パスワードの再設定をお申し込みください。")]
+    #[error(
+        "このリンクは無効か、有効期限が切れています。お手数ですが、もう一度パスワードの再設定をお申し込みください。"
+    )]
     InvalidToken,
     #[error("現在のパスワードが正しくありません。")]
     WrongCurrentPassword,

@@ -15,8 +15,8 @@ pub mod throttle;
 
 use std::sync::Arc;
 
-use portal_domain::table::Table;
 use portal_domain::Clock;
+use portal_domain::table::Table;
 
 pub use error::AppError;
 

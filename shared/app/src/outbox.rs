@@ -2,12 +2,12 @@
 //! causes it, so it is never lost; a sender delivers due mails, retrying with backoff,
 //! and marks each one sent exactly once (conditional writes on a lease).
 
+use portal_domain::Mail;
 use portal_domain::mail::{MailError, Mailer};
 use portal_domain::table::{Cond, Item, Update, Write};
-use portal_domain::Mail;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
-use crate::{keys, App, AppError};
+use crate::{App, AppError, keys};
 
 /// After this many failed attempts a mail is parked as failed for an operator.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -66,7 +66,10 @@ pub async fn deliver_due(app: &App, mailer: &dyn Mailer, limit: usize) -> Result
         let lease = uuid::Uuid::new_v4().simple().to_string();
         let claim = Write::Update {
             key: item.key.clone(),
-            update: Update::default().set("lease", lease.as_str()).set("lease_until", now + LEASE_SECS).add("attempts", 1),
+            update: Update::default()
+                .set("lease", lease.as_str())
+                .set("lease_until", now + LEASE_SECS)
+                .add("attempts", 1),
             cond: Cond::And(vec![
                 Cond::eq("status", "pending"),
                 Cond::Or(vec![Cond::AttrAbsent("lease_until".into()), Cond::Lt("lease_until".into(), now)]),
@@ -104,7 +107,8 @@ pub async fn deliver_due(app: &App, mailer: &dyn Mailer, limit: usize) -> Result
                     .gsi1(Some(keys::outbox_failed_gsi(now, &id)))
             }
         };
-        let finish = Write::Update { key: item.key.clone(), update: update.remove("lease").remove("lease_until"), cond: mine };
+        let finish =
+            Write::Update { key: item.key.clone(), update: update.remove("lease").remove("lease_until"), cond: mine };
         app.table.transact(vec![finish]).await?;
     }
     Ok(report)

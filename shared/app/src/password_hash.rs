@@ -17,7 +17,10 @@ fn argon2() -> Argon2<'static> {
 /// PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
 pub fn hash_blocking(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
-    argon2().hash_password(password.as_bytes(), &salt).expect("argon2 hashing cannot fail with valid params").to_string()
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashing cannot fail with valid params")
+        .to_string()
 }
 
 /// Verifies with the parameters stored in the hash itself.

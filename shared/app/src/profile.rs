@@ -5,7 +5,7 @@ use portal_domain::{Member, MemberNo};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{keys, records, App, AppError};
+use crate::{App, AppError, keys, records};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct MemberProfile {
@@ -19,7 +19,12 @@ pub struct MemberProfile {
 /// The profile of `requested`, if that is the caller. Another member's number answers
 /// NotFound, revealing nothing. The caller's session version is checked against the
 /// same Query's AUTH item, so the page costs one store call.
-pub async fn member_profile(app: &App, caller: MemberNo, session_version: i64, requested: MemberNo) -> Result<MemberProfile, AppError> {
+pub async fn member_profile(
+    app: &App,
+    caller: MemberNo,
+    session_version: i64,
+    requested: MemberNo,
+) -> Result<MemberProfile, AppError> {
     if caller != requested {
         return Err(AppError::NotFound);
     }

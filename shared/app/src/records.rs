@@ -1,13 +1,13 @@
 //! How domain records are laid out as table items. Attributes are plain JSON values so
 //! both adapters (and a person reading the DynamoDB console) see the same shape.
 
-use portal_domain::table::{Item, Write};
 use portal_domain::table::{Cond, Key};
+use portal_domain::table::{Item, Write};
 use portal_domain::{Member, MemberNo, StaffId, StaffRole};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::{keys, AppError};
+use crate::{AppError, keys};
 
 fn to_attrs<T: Serialize>(v: &T) -> Map<String, Value> {
     match serde_json::to_value(v) {

@@ -11,7 +11,7 @@ use serde_json::Map;
 use sha2::{Digest, Sha256};
 
 use crate::throttle::{self, WINDOW_SECS};
-use crate::{keys, mails, outbox, password_hash, records, App, AppError};
+use crate::{App, AppError, keys, mails, outbox, password_hash, records};
 
 pub const VALID_MINUTES: i64 = 30;
 /// Reset mails per member per 15 minutes; more requests are answered alike but send
@@ -50,7 +50,10 @@ pub async fn request_reset(app: &App, raw_no: &str) -> Result<(), AppError> {
     attrs.insert("member_no".into(), no.to_string().into());
     attrs.insert("valid_until".into(), expires_at.into());
     let writes = vec![
-        Write::Put { item: Item::new(keys::reset_token(&token_hash(&token)), attrs).expiring_at(expires_at + 3600), cond: Cond::NotExists },
+        Write::Put {
+            item: Item::new(keys::reset_token(&token_hash(&token)), attrs).expiring_at(expires_at + 3600),
+            cond: Cond::NotExists,
+        },
         Write::Update {
             key: counter,
             update: Update::default().add("requests", 1).expires_at(Some(now + 2 * WINDOW_SECS)),

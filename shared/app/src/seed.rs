@@ -3,23 +3,63 @@
 use chrono::{Datelike, NaiveDate};
 use portal_domain::table::{Cond, Item, Write};
 use portal_domain::{
-    CertNo, CertPeriod, Certification, CollectionMethod, Email, FiscalYear, MailingAddress, Member, MemberNo, PersonName,
-    StaffId, StaffRole,
+    CertNo, CertPeriod, Certification, CollectionMethod, Email, FiscalYear, MailingAddress, Member, MemberNo,
+    PersonName, StaffId, StaffRole,
 };
 use serde_json::Map;
 
 use crate::records::{self, Credentials, StaffAccount};
-use crate::{keys, password_hash, App, AppError};
+use crate::{App, AppError, keys, password_hash};
 
 pub const DEMO_PASSWORD: &str = "demo-Junkanki-2025";
 
 /// (会員番号, 氏名, 認定番号, collection method, 郵便番号, 住所, 施設)
 const DEMO_MEMBERS: [(&str, &str, &str, CollectionMethod, &str, &str, &str); 5] = [
-    ("100001", "循環 太郎", "20101", CollectionMethod::BankDebit, "100-0011", "東京都千代田区内幸町1-1-1", "千代田循環器病院"),
-    ("100002", "心臓 花子", "20102", CollectionMethod::PostalTransfer, "530-0001", "大阪府大阪市北区梅田2-2-2", "梅田ハートクリニック"),
-    ("100003", "血管 次郎", "20103", CollectionMethod::CardSubscription, "460-0008", "愛知県名古屋市中区栄3-3-3", "栄総合病院"),
-    ("100004", "不整 三郎", "20104", CollectionMethod::PostalTransfer, "812-0011", "福岡県福岡市博多区博多駅前4-4-4", "博多医療センター"),
-    ("100005", "弁膜 四郎", "20105", CollectionMethod::BankDebit, "060-0001", "北海道札幌市中央区北一条西5-5-5", "札幌心臓血管研究所"),
+    (
+        "100001",
+        "循環 太郎",
+        "20101",
+        CollectionMethod::BankDebit,
+        "100-0011",
+        "東京都千代田区内幸町1-1-1",
+        "千代田循環器病院",
+    ),
+    (
+        "100002",
+        "心臓 花子",
+        "20102",
+        CollectionMethod::PostalTransfer,
+        "530-0001",
+        "大阪府大阪市北区梅田2-2-2",
+        "梅田ハートクリニック",
+    ),
+    (
+        "100003",
+        "血管 次郎",
+        "20103",
+        CollectionMethod::CardSubscription,
+        "460-0008",
+        "愛知県名古屋市中区栄3-3-3",
+        "栄総合病院",
+    ),
+    (
+        "100004",
+        "不整 三郎",
+        "20104",
+        CollectionMethod::PostalTransfer,
+        "812-0011",
+        "福岡県福岡市博多区博多駅前4-4-4",
+        "博多医療センター",
+    ),
+    (
+        "100005",
+        "弁膜 四郎",
+        "20105",
+        CollectionMethod::BankDebit,
+        "060-0001",
+        "北海道札幌市中央区北一条西5-5-5",
+        "札幌心臓血管研究所",
+    ),
 ];
 
 const DEMO_STAFF: [(&str, &str, StaffRole); 2] =
@@ -49,15 +89,24 @@ pub async fn demo(app: &App) -> Result<bool, AppError> {
             member_no,
             name: PersonName::parse(name)?,
             email: Email::parse(&format!("m{no}@example.jp"))?,
-            mailing_address: MailingAddress { postal_code: postal.into(), address: address.into(), organization: Some(org.into()) },
+            mailing_address: MailingAddress {
+                postal_code: postal.into(),
+                address: address.into(),
+                organization: Some(org.into()),
+            },
             collection_method: method,
-            certification: Some(Certification { cert_no: CertNo::parse(cert_no)?, certified_on: period.start(), period }),
+            certification: Some(Certification {
+                cert_no: CertNo::parse(cert_no)?,
+                certified_on: period.start(),
+                period,
+            }),
         };
         writes.push(Write::Put { item: records::member_item(&member), cond: Cond::NotExists });
         writes.push(Write::Put { item: records::member_auth_item(member_no, &creds), cond: Cond::NotExists });
     }
     for (id, name, role) in DEMO_STAFF {
-        let account = StaffAccount { staff_id: StaffId::parse(id)?, name: name.into(), role, credentials: creds.clone() };
+        let account =
+            StaffAccount { staff_id: StaffId::parse(id)?, name: name.into(), role, credentials: creds.clone() };
         writes.push(Write::Put { item: records::staff_item(&account), cond: Cond::NotExists });
     }
     match app.table.transact(writes).await {

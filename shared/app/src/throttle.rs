@@ -5,7 +5,7 @@
 
 use portal_domain::table::{Cond, Key, Write};
 
-use crate::{keys, App, AppError};
+use crate::{App, AppError, keys};
 
 pub const WINDOW_SECS: i64 = 15 * 60;
 /// Failures per account per window before logins are refused.

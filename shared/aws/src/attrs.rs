@@ -42,7 +42,10 @@ pub fn from_av(av: &AttributeValue) -> Value {
 }
 
 pub fn key_map(key: &Key) -> HashMap<String, AttributeValue> {
-    HashMap::from([(PK.to_owned(), AttributeValue::S(key.pk.clone())), (SK.to_owned(), AttributeValue::S(key.sk.clone()))])
+    HashMap::from([
+        (PK.to_owned(), AttributeValue::S(key.pk.clone())),
+        (SK.to_owned(), AttributeValue::S(key.sk.clone())),
+    ])
 }
 
 pub fn item_to_map(item: &Item) -> HashMap<String, AttributeValue> {
@@ -84,7 +87,8 @@ mod tests {
 
     #[test]
     fn items_round_trip() {
-        let attrs = json!({"name": "循環 太郎", "n": 5, "ok": true, "none": null, "list": [1, "a"], "nested": {"x": 1.5}});
+        let attrs =
+            json!({"name": "循環 太郎", "n": 5, "ok": true, "none": null, "list": [1, "a"], "nested": {"x": 1.5}});
         let item = Item {
             key: Key::new("MEMBER#100001", "PROFILE"),
             gsi1: Some(Key::new("Q", "1")),

@@ -6,14 +6,14 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex, KeySchemaElement,
     KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType, TransactWriteItem, Update as DynUpdate,
 };
-use aws_sdk_dynamodb::Client;
-use portal_domain::table::{validate_transaction, Cond, Item, Key, StoreError, Table, Update, Write};
+use portal_domain::table::{Cond, Item, Key, StoreError, Table, Update, Write, validate_transaction};
 
 use crate::attrs::{self, GSI1PK, GSI1SK, PK, SK, TTL};
 
@@ -133,7 +133,8 @@ impl DynamoTable {
 
     /// Creates the table as the SAM template does (for emulators and tests).
     pub async fn create(client: &Client, table: &str) -> Result<(), StoreError> {
-        let attr = |n: &str| AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build();
+        let attr =
+            |n: &str| AttributeDefinition::builder().attribute_name(n).attribute_type(ScalarAttributeType::S).build();
         let key = |n: &str, t| KeySchemaElement::builder().attribute_name(n).key_type(t).build();
         let gsi = GlobalSecondaryIndex::builder()
             .index_name(GSI1)
@@ -157,6 +158,18 @@ impl DynamoTable {
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    /// Creates the table unless it exists (local emulators only; on AWS the SAM
+    /// template owns the table).
+    pub async fn create_if_missing(client: &Client, table: &str) -> Result<(), StoreError> {
+        match client.describe_table().table_name(table).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => {
+                Self::create(client, table).await
+            }
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     fn transact_item(&self, w: &Write) -> Result<TransactWriteItem, StoreError> {
@@ -202,8 +215,12 @@ impl DynamoTable {
                 ConditionCheck::builder()
                     .table_name(&self.table)
                     .set_key(Some(attrs::key_map(key)))
-                    .condition_expression(cond.unwrap_or_else(|| "attribute_exists(#n0) OR attribute_not_exists(#n0)".into()))
-                    .set_expression_attribute_names(e.names().or_else(|| Some(HashMap::from([("#n0".into(), PK.into())]))))
+                    .condition_expression(
+                        cond.unwrap_or_else(|| "attribute_exists(#n0) OR attribute_not_exists(#n0)".into()),
+                    )
+                    .set_expression_attribute_names(
+                        e.names().or_else(|| Some(HashMap::from([("#n0".into(), PK.into())]))),
+                    )
                     .set_expression_attribute_values(e.values())
                     .build()
                     .map_err(unavailable)?,
@@ -216,7 +233,7 @@ impl DynamoTable {
     async fn single(&self, w: &Write) -> Result<(), StoreError> {
         let mut e = Expr::default();
         let cond = e.cond(w.cond());
-        let result = match w {
+        match w {
             Write::Put { item, .. } => self
                 .client
                 .put_item()
@@ -256,9 +273,8 @@ impl DynamoTable {
                 .await
                 .map(|_| ())
                 .map_err(|err| classify(err.into_service_error().meta().code())),
-            Write::Check { .. } => return self.transaction(std::slice::from_ref(w)).await,
-        };
-        result
+            Write::Check { .. } => self.transaction(std::slice::from_ref(w)).await,
+        }
     }
 
     async fn transaction(&self, writes: &[Write]) -> Result<(), StoreError> {
@@ -316,7 +332,11 @@ impl Table for DynamoTable {
             let mut e = Expr::default();
             let mut kc = format!("{} = {}", e.name(PK), e.value(AttributeValue::S(pk.to_owned())));
             if !sk_prefix.is_empty() {
-                kc = format!("{kc} AND begins_with({}, {})", e.name(SK), e.value(AttributeValue::S(sk_prefix.to_owned())));
+                kc = format!(
+                    "{kc} AND begins_with({}, {})",
+                    e.name(SK),
+                    e.value(AttributeValue::S(sk_prefix.to_owned()))
+                );
             }
             let page = self
                 .client
@@ -346,7 +366,11 @@ impl Table for DynamoTable {
             let mut e = Expr::default();
             let mut kc = format!("{} = {}", e.name(GSI1PK), e.value(AttributeValue::S(pk.to_owned())));
             if !sk_prefix.is_empty() {
-                kc = format!("{kc} AND begins_with({}, {})", e.name(GSI1SK), e.value(AttributeValue::S(sk_prefix.to_owned())));
+                kc = format!(
+                    "{kc} AND begins_with({}, {})",
+                    e.name(GSI1SK),
+                    e.value(AttributeValue::S(sk_prefix.to_owned()))
+                );
             }
             let page = self
                 .client

@@ -24,6 +24,15 @@ fn env(name: &'static str) -> Result<String, ConfigError> {
     std::env::var(name).ok().filter(|v| !v.is_empty()).ok_or(ConfigError::Missing(name))
 }
 
+/// The table `name` for a local run against an emulator (endpoint from the SDK's usual
+/// settings, e.g. `AWS_ENDPOINT_URL`), created if it is missing.
+pub async fn emulator_table(name: &str) -> Result<Arc<DynamoTable>, portal_domain::table::StoreError> {
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let client = aws_sdk_dynamodb::Client::new(&sdk);
+    DynamoTable::create_if_missing(&client, name).await?;
+    Ok(Arc::new(DynamoTable::new(client, name)))
+}
+
 /// The AWS clients of one function, built once per cold start and reused.
 #[derive(Clone)]
 pub struct Aws {
@@ -53,8 +62,16 @@ impl Aws {
     pub async fn session_secret(&self) -> Result<Vec<u8>, ConfigError> {
         if let Ok(arn) = env("PORTAL_JWT_SECRET_ARN") {
             let client = aws_sdk_secretsmanager::Client::new(&self.sdk);
-            let out = client.get_secret_value().secret_id(arn).send().await.map_err(|e| ConfigError::Secret(format!("{e:?}")))?;
-            return out.secret_string.map(String::into_bytes).ok_or_else(|| ConfigError::Secret("secret has no string".into()));
+            let out = client
+                .get_secret_value()
+                .secret_id(arn)
+                .send()
+                .await
+                .map_err(|e| ConfigError::Secret(format!("{e:?}")))?;
+            return out
+                .secret_string
+                .map(String::into_bytes)
+                .ok_or_else(|| ConfigError::Secret("secret has no string".into()));
         }
         Ok(env("PORTAL_JWT_SECRET")?.into_bytes())
     }

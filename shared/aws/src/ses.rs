@@ -1,10 +1,10 @@
 //! The mailer on SES (v2 API). Japanese text is sent as UTF-8.
 
 use async_trait::async_trait;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 use aws_sdk_sesv2::Client;
-use portal_domain::mail::{MailError, Mailer};
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 use portal_domain::Mail;
+use portal_domain::mail::{MailError, Mailer};
 
 #[derive(Clone)]
 pub struct SesMailer {
@@ -25,7 +25,10 @@ fn utf8(s: &str) -> Result<Content, MailError> {
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, mail: &Mail) -> Result<(), MailError> {
-        let message = Message::builder().subject(utf8(&mail.subject)?).body(Body::builder().text(utf8(&mail.body)?).build()).build();
+        let message = Message::builder()
+            .subject(utf8(&mail.subject)?)
+            .body(Body::builder().text(utf8(&mail.body)?).build())
+            .build();
         let result = self
             .client
             .send_email()

@@ -25,7 +25,10 @@ impl Email {
         let (local, domain) = s.rsplit_once('@').ok_or_else(err)?;
         let domain_ok = domain.contains('.')
             && domain.split('.').all(|l| {
-                !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                !l.is_empty()
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             });
         if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
             return Err(err());

@@ -162,11 +162,24 @@ impl Update {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Write {
-    Put { item: Item, cond: Cond },
-    Update { key: Key, update: Update, cond: Cond },
-    Delete { key: Key, cond: Cond },
+    Put {
+        item: Item,
+        cond: Cond,
+    },
+    Update {
+        key: Key,
+        update: Update,
+        cond: Cond,
+    },
+    Delete {
+        key: Key,
+        cond: Cond,
+    },
     /// Only checks a condition on another item (e.g. "the member still exists").
-    Check { key: Key, cond: Cond },
+    Check {
+        key: Key,
+        cond: Cond,
+    },
 }
 
 impl Write {
@@ -179,9 +192,10 @@ impl Write {
 
     pub fn cond(&self) -> &Cond {
         match self {
-            Write::Put { cond, .. } | Write::Update { cond, .. } | Write::Delete { cond, .. } | Write::Check { cond, .. } => {
-                cond
-            }
+            Write::Put { cond, .. }
+            | Write::Update { cond, .. }
+            | Write::Delete { cond, .. }
+            | Write::Check { cond, .. } => cond,
         }
     }
 }

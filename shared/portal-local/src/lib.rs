@@ -9,12 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use portal_app::{outbox, App, AppConfig};
+use portal_app::{App, AppConfig, outbox};
+use portal_domain::Clock;
 use portal_domain::mail::Mailer;
 use portal_domain::table::Table;
-use portal_domain::Clock;
 use portal_store_sqlite::Mailbox;
-use portal_web::{auth_routes, layers, members_routes, staff_routes, AppState, SessionKeys};
+use portal_web::{AppState, SessionKeys, auth_routes, layers, members_routes, staff_routes};
 use tower_http::services::ServeDir;
 
 pub use dev_mail::router as dev_mail_router;
@@ -28,7 +28,7 @@ pub fn static_dir() -> PathBuf {
 
 /// Every API route group, as on AWS, plus the static site and the dev mailbox.
 pub fn router(state: AppState, mailbox: Mailbox) -> Router {
-    let site = Router::new().fallback_service(ServeDir::new(static_dir())).layer(layers::security_headers());
+    let site = layers::with_security_headers(Router::new().fallback_service(ServeDir::new(static_dir())));
     Router::new()
         .merge(auth_routes::router(state.clone()))
         .merge(members_routes::router(state.clone()))
@@ -37,7 +37,12 @@ pub fn router(state: AppState, mailbox: Mailbox) -> Router {
         .merge(site)
 }
 
-pub fn state(table: Arc<dyn Table>, clock: Arc<dyn Clock>, base_url: &str, session_secret: &[u8]) -> anyhow::Result<AppState> {
+pub fn state(
+    table: Arc<dyn Table>,
+    clock: Arc<dyn Clock>,
+    base_url: &str,
+    session_secret: &[u8],
+) -> anyhow::Result<AppState> {
     let app = App::new(table, clock, AppConfig { base_url: base_url.to_owned() });
     let keys = SessionKeys::new(session_secret, base_url).map_err(anyhow::Error::msg)?;
     Ok(AppState::new(app, keys))
@@ -49,7 +54,9 @@ pub fn spawn_outbox_sender(app: App, mailer: Arc<dyn Mailer>, interval: Duration
     tokio::spawn(async move {
         loop {
             match outbox::deliver_due(&app, mailer.as_ref(), 25).await {
-                Ok(d) if d.sent + d.retried + d.failed > 0 => tracing::info!(sent = d.sent, retried = d.retried, failed = d.failed, "outbox"),
+                Ok(d) if d.sent + d.retried + d.failed > 0 => {
+                    tracing::info!(sent = d.sent, retried = d.retried, failed = d.failed, "outbox")
+                }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "outbox sender failed; will retry"),
             }

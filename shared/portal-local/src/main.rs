@@ -8,25 +8,39 @@ use std::time::Duration;
 use anyhow::Context;
 use portal_app::seed;
 use portal_domain::SystemClock;
+use portal_domain::table::Table;
 use portal_store_sqlite::{Mailbox, SqliteTable};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     portal_web::telemetry::init();
-    let addr: SocketAddr = std::env::var("PORTAL_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into()).parse().context("PORTAL_ADDR")?;
+    let addr: SocketAddr =
+        std::env::var("PORTAL_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into()).parse().context("PORTAL_ADDR")?;
     let data_dir = PathBuf::from(std::env::var("PORTAL_DATA_DIR").unwrap_or_else(|_| ".portal-data".into()));
     std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
     let base_url = std::env::var("PORTAL_BASE_URL").unwrap_or_else(|_| format!("http://{addr}"));
 
-    let table = SqliteTable::open(&data_dir.join("portal.sqlite3"))?;
-    let mailbox = Mailbox::new(&table);
+    // The embedded store by default; `PORTAL_STORE=dynamodb` uses DynamoDB at the SDK's
+    // configured endpoint (e.g. `AWS_ENDPOINT_URL` of LocalStack or moto) instead.
+    // The local mailbox stays in the SQLite file either way.
+    let sqlite = SqliteTable::open(&data_dir.join("portal.sqlite3"))?;
+    let mailbox = Mailbox::new(&sqlite);
+    let store: Arc<dyn Table> = match std::env::var("PORTAL_STORE").as_deref() {
+        Ok("dynamodb") => {
+            let name = std::env::var("PORTAL_TABLE").unwrap_or_else(|_| "portal".into());
+            tracing::info!(table = %name, "using DynamoDB");
+            portal_aws::emulator_table(&name).await?
+        }
+        Ok("sqlite") | Err(_) => Arc::new(sqlite.clone()),
+        Ok(other) => anyhow::bail!("PORTAL_STORE must be sqlite or dynamodb, not {other}"),
+    };
     let secret = local_secret(&data_dir)?;
-    let state = portal_local::state(Arc::new(table.clone()), Arc::new(SystemClock), &base_url, &secret)?;
+    let state = portal_local::state(store, Arc::new(SystemClock), &base_url, &secret)?;
     if seed::demo(&state.app).await? {
         tracing::info!("demo data created");
     }
     portal_local::spawn_outbox_sender(state.app.clone(), Arc::new(mailbox.clone()), Duration::from_millis(500));
-    let purge = table.clone();
+    let purge = sqlite.clone();
     tokio::spawn(async move {
         loop {
             let _ = purge.purge_expired().await;
@@ -49,10 +63,10 @@ async fn main() -> anyhow::Result<()> {
 /// kept beside the data (owner-only), so sessions survive a restart.
 fn local_secret(dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
     let path = dir.join("session-secret");
-    if let Ok(s) = std::fs::read(&path) {
-        if s.len() >= 32 {
-            return Ok(s);
-        }
+    if let Ok(s) = std::fs::read(&path)
+        && s.len() >= 32
+    {
+        return Ok(s);
     }
     let mut secret = Vec::with_capacity(64);
     while secret.len() < 64 {

@@ -2,8 +2,8 @@
 //! the same SQLite file and shown at `/_dev/mail`.
 
 use async_trait::async_trait;
-use portal_domain::mail::{MailError, Mailer};
 use portal_domain::Mail;
+use portal_domain::mail::{MailError, Mailer};
 use rusqlite::params;
 use serde::Serialize;
 
@@ -37,7 +37,9 @@ impl Mailbox {
                 .prepare_cached("SELECT to_addr, subject, body, sent_at FROM dev_mailbox ORDER BY id DESC")
                 .map_err(|e| MailError::Transient(e.to_string()))?;
             let rows = stmt
-                .query_map([], |r| Ok(SentMail { to: r.get(0)?, subject: r.get(1)?, body: r.get(2)?, sent_at: r.get(3)? }))
+                .query_map([], |r| {
+                    Ok(SentMail { to: r.get(0)?, subject: r.get(1)?, body: r.get(2)?, sent_at: r.get(3)? })
+                })
                 .map_err(|e| MailError::Transient(e.to_string()))?;
             rows.collect::<Result<Vec<_>, _>>().map_err(|e| MailError::Transient(e.to_string()))
         })

@@ -8,8 +8,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use portal_domain::table::{validate_transaction, Item, Key, StoreError, Table, Update, Write};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use portal_domain::table::{Item, Key, StoreError, Table, Update, Write, validate_transaction};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Map, Value};
 
 #[derive(Clone)]
@@ -85,7 +85,8 @@ impl SqliteTable {
     /// Deletes items whose expiry has passed (DynamoDB's TTL does this by itself).
     pub async fn purge_expired(&self) -> Result<usize, StoreError> {
         self.with_conn(|c| {
-            c.execute("DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= ?1", params![now_epoch()]).map_err(unavailable)
+            c.execute("DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= ?1", params![now_epoch()])
+                .map_err(unavailable)
         })
         .await
     }
@@ -152,7 +153,9 @@ impl Table for SqliteTable {
         let (pk, (lo, hi)) = (pk.to_owned(), prefix_bounds(sk_prefix));
         self.with_conn(move |c| {
             let mut stmt = c
-                .prepare_cached(&format!("SELECT {COLUMNS} FROM items WHERE pk = ?1 AND sk >= ?2 AND sk < ?3 ORDER BY sk"))
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM items WHERE pk = ?1 AND sk >= ?2 AND sk < ?3 ORDER BY sk"
+                ))
                 .map_err(unavailable)?;
             let now = now_epoch();
             let rows = stmt.query_map(params![pk, lo, hi], row_to_item).map_err(unavailable)?;

@@ -2,8 +2,8 @@
 //! and change.
 
 use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -12,9 +12,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::json::JsonBody;
-use crate::next::{safe_next, DEFAULT_MEMBER_HOME};
+use crate::next::{DEFAULT_MEMBER_HOME, safe_next};
 use crate::session::{self, Audience, MemberSession};
-use crate::{client, layers, ApiError, AppState};
+use crate::{ApiError, AppState, client, layers};
 
 pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/auth/login"),
@@ -56,7 +56,11 @@ struct LoginBody {
     next: Option<String>,
 }
 
-async fn login(State(s): State<AppState>, SourceAddress(addr): SourceAddress, JsonBody(b): JsonBody<LoginBody>) -> Result<Response, ApiError> {
+async fn login(
+    State(s): State<AppState>,
+    SourceAddress(addr): SourceAddress,
+    JsonBody(b): JsonBody<LoginBody>,
+) -> Result<Response, ApiError> {
     let login = auth::login_member(&s.app, &b.member_no, &b.password, addr.as_deref()).await?;
     let now = s.app.now_epoch();
     let token = s.sessions.issue(Audience::Member, &login.member_no.to_string(), login.session_version, now, now);
@@ -84,7 +88,10 @@ struct ResetRequestBody {
     member_no: String,
 }
 
-async fn request_reset(State(s): State<AppState>, JsonBody(b): JsonBody<ResetRequestBody>) -> Result<Response, ApiError> {
+async fn request_reset(
+    State(s): State<AppState>,
+    JsonBody(b): JsonBody<ResetRequestBody>,
+) -> Result<Response, ApiError> {
     reset::request_reset(&s.app, &b.member_no).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "message": reset::REQUEST_ACCEPTED }))).into_response())
 }
@@ -97,7 +104,10 @@ struct ResetConfirmBody {
     password: String,
 }
 
-async fn confirm_reset(State(s): State<AppState>, JsonBody(b): JsonBody<ResetConfirmBody>) -> Result<Response, ApiError> {
+async fn confirm_reset(
+    State(s): State<AppState>,
+    JsonBody(b): JsonBody<ResetConfirmBody>,
+) -> Result<Response, ApiError> {
     reset::confirm_reset(&s.app, &b.token, &b.password).await?;
     let message = "パスワードを再設定しました。新しいパスワードでログインしてください。";
     Ok(([session::clear_cookie(&s, Audience::Member)], Json(json!({ "message": message }))).into_response())
@@ -111,8 +121,13 @@ struct ChangePasswordBody {
     new_password: String,
 }
 
-async fn change_password(State(s): State<AppState>, m: MemberSession, JsonBody(b): JsonBody<ChangePasswordBody>) -> Result<Response, ApiError> {
-    let ver = auth::change_member_password(&s.app, m.member_no, m.claims.ver, &b.current_password, &b.new_password).await?;
+async fn change_password(
+    State(s): State<AppState>,
+    m: MemberSession,
+    JsonBody(b): JsonBody<ChangePasswordBody>,
+) -> Result<Response, ApiError> {
+    let ver =
+        auth::change_member_password(&s.app, m.member_no, m.claims.ver, &b.current_password, &b.new_password).await?;
     let now = s.app.now_epoch();
     // This session continues with the new version; every other one has ended.
     let token = s.sessions.issue(Audience::Member, &m.member_no.to_string(), ver, m.claims.auth_time, now);

@@ -1,9 +1,9 @@
 //! Errors as JSON: a stable `code`, a Japanese `message`, and per-field `fields`.
 //! Internal errors are logged with the request id and shown as a generic message.
 
+use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use portal_app::AppError;
 use serde_json::json;
 

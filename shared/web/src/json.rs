@@ -17,8 +17,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             Ok(axum::Json(v)) => Ok(JsonBody(v)),
             Err(e) => {
                 tracing::info!(reason = %e.body_text(), "malformed JSON body");
-                Err(plain(StatusCode::BAD_REQUEST, "invalid_json", "送信内容を読み取れませんでした。画面を再読み込みしてからもう一度お試しください。")
-                    .into_response())
+                Err(plain(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_json",
+                    "送信内容を読み取れませんでした。画面を再読み込みしてからもう一度お試しください。",
+                )
+                .into_response())
             }
         }
     }

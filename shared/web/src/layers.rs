@@ -1,19 +1,19 @@
 //! Cross-cutting HTTP concerns, applied the same way to every route group: request id
 //! and tracing, CSRF refusal, sliding session refresh, security headers, body limit.
 
+use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::AppState;
 use crate::error::plain;
 use crate::session::{self, Audience, REFRESH_AFTER_SECS};
-use crate::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The custom header the site's fetch calls send; a cross-site form cannot set it.
@@ -24,10 +24,11 @@ pub fn api(router: Router<AppState>, state: AppState) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {
         // The route pattern, not the path: paths carry member numbers.
         let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_default();
-        let id = req.extensions().get::<RequestId>().and_then(|r| r.header_value().to_str().ok()).unwrap_or("-").to_owned();
+        let id =
+            req.extensions().get::<RequestId>().and_then(|r| r.header_value().to_str().ok()).unwrap_or("-").to_owned();
         tracing::info_span!("request", method = %req.method(), route = %route, request_id = %id)
     });
-    router
+    let router = router
         .route_layer(trace)
         .layer(middleware::from_fn_with_state(state.clone(), refresh_session))
         .layer(middleware::from_fn_with_state(state.clone(), csrf_guard))
@@ -35,31 +36,21 @@ pub fn api(router: Router<AppState>, state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .with_state(state)
-        .layer(security_headers())
+        .with_state(state);
+    with_security_headers(router)
 }
 
 /// Headers for every response, pages and API alike.
-pub fn security_headers() -> tower::layer::util::Stack<
-    SetResponseHeaderLayer<HeaderValue>,
-    tower::layer::util::Stack<
-        SetResponseHeaderLayer<HeaderValue>,
-        tower::layer::util::Stack<SetResponseHeaderLayer<HeaderValue>, SetResponseHeaderLayer<HeaderValue>>,
-    >,
-> {
-    use tower::layer::util::Stack;
-    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-    Stack::new(
-        SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)),
-        Stack::new(
-            SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-            Stack::new(
-                // No page's address (a reset token, a member number) leaks to another site.
-                SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
-                SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
-            ),
-        ),
-    )
+pub fn with_security_headers(router: Router) -> Router {
+    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
+               base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+    let header = |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
+    router
+        .layer(header(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        // No page's address (a reset token, a member number) leaks to another site.
+        .layer(header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
 }
 
 fn is_safe(m: &Method) -> bool {
@@ -75,9 +66,16 @@ async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> 
             .get(header::ORIGIN)
             .and_then(|o| o.to_str().ok())
             .is_some_and(|o| state.web.allowed_origins.iter().any(|a| a == o));
-        let json = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
+        let json = h
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
         if !origin_ok || !(json || h.contains_key(CSRF_HEADER)) {
-            return plain(StatusCode::FORBIDDEN, "forbidden_origin", "このページからの操作は受け付けられません。ポータルサイトを開き直してから操作してください。");
+            return plain(
+                StatusCode::FORBIDDEN,
+                "forbidden_origin",
+                "このページからの操作は受け付けられません。ポータルサイトを開き直してから操作してください。",
+            );
         }
     }
     next.run(req).await

@@ -4,12 +4,12 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use portal_app::{profile, AppError};
+use portal_app::{AppError, profile};
 use portal_domain::MemberNo;
 use serde_json::json;
 
 use crate::session::MemberClaims;
-use crate::{layers, ApiError, AppState};
+use crate::{ApiError, AppState, layers};
 
 pub const ROUTES: &[(&str, &str)] = &[("GET", "/api/members/{member_no}/profile")];
 
@@ -18,7 +18,11 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// One store call: the member's partition, whose AUTH item also confirms the session.
-async fn member_profile(State(s): State<AppState>, caller: MemberClaims, Path(raw): Path<String>) -> Result<Response, ApiError> {
+async fn member_profile(
+    State(s): State<AppState>,
+    caller: MemberClaims,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
     // A malformed number is nobody's page: the same 404 as another member's.
     let requested = MemberNo::parse(&raw).map_err(|_| AppError::NotFound)?;
     let p = profile::member_profile(&s.app, caller.member_no, caller.claims.ver, requested).await?;

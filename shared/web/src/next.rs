@@ -21,8 +21,20 @@ mod tests {
 
     #[test]
     fn only_site_relative_paths_are_followed() {
-        assert_eq!(safe_next(Some("/member-profile.html?member_no=100001")).as_deref(), Some("/member-profile.html?member_no=100001"));
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/api/auth/logout", "", "/x\n", "/redirect?u=http://e"] {
+        assert_eq!(
+            safe_next(Some("/member-profile.html?member_no=100001")).as_deref(),
+            Some("/member-profile.html?member_no=100001")
+        );
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/api/auth/logout",
+            "",
+            "/x\n",
+            "/redirect?u=http://e",
+        ] {
             assert_eq!(safe_next(Some(bad)), None, "{bad}");
         }
         assert_eq!(safe_next(None), None);

@@ -9,7 +9,7 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use portal_app::{auth, AppError};
+use portal_app::{AppError, auth};
 use portal_domain::{MemberNo, StaffId, StaffRole};
 use serde::{Deserialize, Serialize};
 
@@ -86,7 +86,8 @@ impl SessionKeys {
             auth_time,
             ver,
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).expect("HS256 encoding cannot fail")
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .expect("HS256 encoding cannot fail")
     }
 
     /// The claims of a valid, unexpired token for `aud`; `None` for anything else

@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::auth_routes::SourceAddress;
 use crate::json::JsonBody;
 use crate::session::{self, Audience, StaffSession};
-use crate::{layers, ApiError, AppState};
+use crate::{ApiError, AppState, layers};
 
 pub const ROUTES: &[(&str, &str)] =
     &[("POST", "/api/staff/login"), ("POST", "/api/staff/logout"), ("GET", "/api/staff/session")];
@@ -34,12 +34,17 @@ struct LoginBody {
     password: String,
 }
 
-async fn login(State(s): State<AppState>, SourceAddress(addr): SourceAddress, JsonBody(b): JsonBody<LoginBody>) -> Result<Response, ApiError> {
+async fn login(
+    State(s): State<AppState>,
+    SourceAddress(addr): SourceAddress,
+    JsonBody(b): JsonBody<LoginBody>,
+) -> Result<Response, ApiError> {
     let login = auth::login_staff(&s.app, &b.staff_id, &b.password, addr.as_deref()).await?;
     let now = s.app.now_epoch();
     let token = s.sessions.issue(Audience::Staff, login.staff_id.as_str(), login.session_version, now, now);
     tracing::info!(staff_id = %login.staff_id, "staff logged in");
-    let body = json!({ "staff_id": login.staff_id, "name": login.name, "role": login.role, "role_label": login.role.label() });
+    let body =
+        json!({ "staff_id": login.staff_id, "name": login.name, "role": login.role, "role_label": login.role.label() });
     Ok(([session::set_cookie(&s, Audience::Staff, &token)], Json(body)).into_response())
 }
 

@@ -6,14 +6,14 @@
 pub mod emulator;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portal_app::outbox;
-use portal_domain::table::{Item, Key, StoreError, Table, Write};
 use portal_domain::Clock;
+use portal_domain::table::{Item, Key, StoreError, Table, Write};
 use portal_store_sqlite::{Mailbox, SentMail, SqliteTable};
 use portal_web::AppState;
 use serde_json::Value;
@@ -115,7 +115,11 @@ impl TestApp {
     /// A browser-like client: keeps cookies, sends the site's Origin.
     pub fn browser(&self) -> Browser {
         Browser {
-            http: reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
             url: self.url.clone(),
         }
     }
@@ -134,7 +138,8 @@ impl TestApp {
 
     pub async fn login_staff(&self, staff_id: &str) -> Browser {
         let b = self.browser();
-        let res = b.post("/api/staff/login", serde_json::json!({ "staff_id": staff_id, "password": DEMO_PASSWORD })).await;
+        let res =
+            b.post("/api/staff/login", serde_json::json!({ "staff_id": staff_id, "password": DEMO_PASSWORD })).await;
         assert_eq!(res.status(), 200);
         b
     }
@@ -157,13 +162,7 @@ impl Browser {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> reqwest::Response {
-        self.http
-            .post(format!("{}{path}", self.url))
-            .header("Origin", &self.url)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
+        self.http.post(format!("{}{path}", self.url)).header("Origin", &self.url).json(&body).send().await.unwrap()
     }
 }
 
