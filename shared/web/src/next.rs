@@ -32,7 +32,7 @@ mod tests {
             "javascript:alert(1)",
             "/api/auth/logout",
             "",
-            "/x\n",
+            "/x\ny",
             "/redirect?u=http://e",
         ] {
             assert_eq!(safe_next(Some(bad)), None, "{bad}");
