@@ -83,11 +83,43 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
-/** "2021-04-01" → "2021年4月1日" (no time zone involved). */
+/**
+ * "2021-04-01" → "2021年4月1日" (no time zone involved). A timestamp with a time
+ * ("2025-05-01T15:30:00Z") is shown as its date in Japan (Asia/Tokyo).
+ */
 export function formatDate(iso) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(iso || ''));
-  if (!m) return String(iso || '');
+  const s = String(iso || '');
+  if (/^\d{4}-\d{2}-\d{2}T/.test(s)) {
+    const d = new Date(s);
+    if (!Number.isNaN(d.getTime())) {
+      const jst = new Date(d.getTime() + 9 * 3600 * 1000);
+      return `${jst.getUTCFullYear()}年${jst.getUTCMonth() + 1}月${jst.getUTCDate()}日`;
+    }
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  if (!m) return s;
   return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`;
+}
+
+/** 13000 → "¥13,000". */
+export function formatYen(amount) {
+  const n = Number(amount);
+  if (!Number.isFinite(n)) return String(amount ?? '');
+  return '¥' + Math.trunc(n).toLocaleString('ja-JP');
+}
+
+/** 2025 → "2025年度". */
+export function formatFiscalYear(year) {
+  if (year === null || year === undefined || year === '') return '';
+  return `${year}年度`;
+}
+
+/** A value as text ('' for null/undefined). */
+export const text = (v) => (v === null || v === undefined ? '' : String(v));
+
+/** A definition-list row <div class="fields__row"><dt>label</dt><dd>…</dd></div>. */
+export function fieldRow(label, ...content) {
+  return el('div', { class: 'fields__row' }, el('dt', {}, label), el('dd', {}, ...content));
 }
 
 // ---------------------------------------------------------------- navigation
@@ -153,6 +185,57 @@ export function bindLogout(button, endpoint, dest) {
     await api('POST', endpoint, {});
     location.replace(dest);
   });
+}
+
+/**
+ * The member number a member page is about: ?member_no=, or the session's own number
+ * (then written into the address bar, so the page can be bookmarked).
+ */
+export function memberNoParam(session) {
+  const params = new URLSearchParams(location.search);
+  let memberNo = (params.get('member_no') || '').trim();
+  if (!memberNo) {
+    memberNo = String(session.member_no);
+    params.set('member_no', memberNo);
+    history.replaceState(null, '', location.pathname + '?' + params.toString() + location.hash);
+  }
+  return memberNo;
+}
+
+/** "/api/members/100001" + the rest, each part URL-encoded. */
+export function memberApi(memberNo, ...parts) {
+  return ['/api/members', memberNo, ...parts].map((p, i) => (i === 0 ? p : encodeURIComponent(p))).join('/');
+}
+
+// ---------------------------------------------------------------- messages across pages
+
+const FLASH_KEY = 'portal.flash';
+
+/** Keeps a message for the next page this tab opens (e.g. 「申請情報を作成しました。」). */
+export function setFlash(message) {
+  try {
+    sessionStorage.setItem(FLASH_KEY, JSON.stringify({ message }));
+  } catch {
+    // Storage unavailable (private mode quotas): the message is simply not shown.
+  }
+}
+
+/** Shows (once) the message kept by setFlash as a success notice in the container. */
+export function showFlash(container) {
+  let message = null;
+  try {
+    const raw = sessionStorage.getItem(FLASH_KEY);
+    sessionStorage.removeItem(FLASH_KEY);
+    message = raw ? JSON.parse(raw).message : null;
+  } catch {
+    message = null;
+  }
+  if (!message) return false;
+  container.replaceChildren(
+    el('div', { class: 'notice notice--success', role: 'status', tabindex: '-1' }, el('p', {}, message)),
+  );
+  container.hidden = false;
+  return true;
 }
 
 /** Shows a page-level message (role=alert) in a container and focuses it. */
@@ -234,21 +317,31 @@ export function showFormErrors(form, data) {
 function markInvalid(control, text) {
   const errorId = control.id + '-error';
   let inline = document.getElementById(errorId);
+  // A radio group: the message goes under the group's legend, and every radio of the
+  // group is marked.
+  const isChoice = control.type === 'radio' || control.type === 'checkbox';
+  const fieldset = isChoice ? control.closest('fieldset') : null;
+  const controls = isChoice && control.name && control.form
+    ? Array.from(control.form.querySelectorAll('input')).filter((c) => c.name === control.name)
+    : [control];
   if (inline) {
     // Two messages for one field: show both.
     inline.append(el('br'), text);
   } else {
     inline = el('p', { class: 'field-error', id: errorId },
       el('span', { class: 'visually-hidden' }, 'エラー：'), text);
-    control.insertAdjacentElement('beforebegin', inline);
+    const legend = fieldset && fieldset.querySelector('legend');
+    if (legend) legend.insertAdjacentElement('afterend', inline);
+    else control.insertAdjacentElement('beforebegin', inline);
   }
-  if (control.getAttribute('aria-invalid') !== 'true') {
-    if (control.dataset.describedby === undefined) {
-      control.dataset.describedby = control.getAttribute('aria-describedby') || '';
+  for (const c of controls) {
+    if (c.getAttribute('aria-invalid') === 'true') continue;
+    if (c.dataset.describedby === undefined) {
+      c.dataset.describedby = c.getAttribute('aria-describedby') || '';
     }
-    const ids = [control.dataset.describedby, errorId].filter(Boolean).join(' ');
-    control.setAttribute('aria-describedby', ids);
-    control.setAttribute('aria-invalid', 'true');
+    const ids = [c.dataset.describedby, errorId].filter(Boolean).join(' ');
+    c.setAttribute('aria-describedby', ids);
+    c.setAttribute('aria-invalid', 'true');
   }
   const group = control.closest('.form-group');
   if (group) group.classList.add('form-group--error');

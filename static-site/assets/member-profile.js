@@ -1,5 +1,8 @@
 // 会員情報照会 (/member-profile.html?member_no=NNNNNN)
-import { api, el, errorMessage, formatDate, memberLoginUrl, requireMemberSession, showPageError } from '/assets/api.js';
+import {
+  api, el, errorMessage, formatDate, memberApi, memberLoginUrl, memberNoParam, requireMemberSession,
+  showFlash, showPageError, text,
+} from '/assets/api.js';
 import { showMemberHeader } from '/assets/member-header.js';
 
 const main = document.getElementById('main');
@@ -22,26 +25,17 @@ function listTable(caption, columns, rows, emptyText) {
   return el('div', { class: 'table-wrap' },
     el('table', { class: 'table table--compact' },
       el('caption', { class: 'visually-hidden' }, caption),
-      el('thead', {}, el('tr', {}, columns.map((c) => el('th', { scope: 'col' }, c.label)))),
-      el('tbody', {}, rows.map((row) => el('tr', {}, columns.map((c) => el('td', {}, c.value(row))))))));
+      el('thead', {}, el('tr', {}, columns.map((c) => el('th', { scope: 'col', class: c.class }, c.label)))),
+      el('tbody', {}, rows.map((row) => el('tr', {}, columns.map((c) => el('td', { class: c.class }, c.value(row))))))));
 }
-
-const text = (v) => (v === null || v === undefined ? '' : String(v));
 
 async function main_() {
   const { session, error } = await requireMemberSession();
   if (error) return fail(error);
   showMemberHeader(session);
+  const memberNo = memberNoParam(session);
 
-  const params = new URLSearchParams(location.search);
-  let memberNo = (params.get('member_no') || '').trim();
-  if (!memberNo) {
-    memberNo = String(session.member_no);
-    params.set('member_no', memberNo);
-    history.replaceState(null, '', location.pathname + '?' + params.toString() + location.hash);
-  }
-
-  const r = await api('GET', '/api/members/' + encodeURIComponent(memberNo) + '/profile');
+  const r = await api('GET', memberApi(memberNo, 'profile'));
   if (r.status === 401) {
     location.replace(memberLoginUrl());
     return;
@@ -50,13 +44,16 @@ async function main_() {
     return fail('指定された会員情報は表示できません。');
   }
   if (!r.ok) return fail(errorMessage(r));
-  render(r.data);
+  render(r.data, memberNo);
   loading.hidden = true;
   main.removeAttribute('aria-busy');
   document.getElementById('profile').hidden = false;
+  // 「申請情報を作成しました。（申請番号 …）」 after 「保存」 on the application form.
+  const flash = document.getElementById('flash');
+  if (showFlash(flash)) flash.firstElementChild.focus();
 }
 
-function render(p) {
+function render(p, memberNo) {
   setField('member_no', text(p.member_no));
   setField('name', text(p.name));
   setField('email', text(p.email));
@@ -81,23 +78,34 @@ function render(p) {
     document.getElementById('cert-none').hidden = false;
   }
 
-  // The lists are filled by later issues; their item shapes are assumptions
-  // (application_no/kind_label/status_label, credit_no/unit_name/units/status_label).
+  // 専門医資格申請情報: 「新規」 → 新規作成 (更新申請 / 辞退申請).
+  const q = (extra) => '?' + new URLSearchParams({ member_no: memberNo, ...extra }).toString();
+  document.getElementById('new-application').addEventListener('click', () => {
+    location.assign('/application-new.html' + q({}));
+  });
   document.getElementById('applications').replaceChildren(listTable(
     '専門医資格申請情報の一覧',
     [
-      { label: '申請番号', value: (x) => text(x.application_no) },
+      {
+        label: '申請番号',
+        class: 'nowrap',
+        value: (x) => el('a', { href: '/application.html' + q({ no: text(x.application_no) }) }, text(x.application_no)),
+      },
       { label: '申請種別', value: (x) => text(x.kind_label ?? x.kind) },
       { label: '状態', value: (x) => text(x.status_label ?? x.status) },
+      { label: '作成日', class: 'nowrap', value: (x) => formatDate(x.created_at) },
     ],
     p.applications, '申請情報はありません。'));
 
+  // 単位情報: listed here; self-report (「新規」) and the full list come later.
   document.getElementById('credits').replaceChildren(listTable(
     '単位情報の一覧',
     [
-      { label: '管理No', value: (x) => text(x.credit_no) },
-      { label: '単位コード名', value: (x) => text(x.unit_name ?? x.unit_code) },
-      { label: '単位', value: (x) => text(x.units) },
+      { label: '管理No', class: 'nowrap', value: (x) => text(x.credit_no) },
+      { label: '単位名称', value: (x) => text(x.unit_name ?? x.unit_code) },
+      { label: '研修単位区分', value: (x) => text(x.category_label) },
+      { label: '単位数', class: 'num', value: (x) => text(x.units) },
+      { label: '取得日', class: 'nowrap', value: (x) => formatDate(x.earned_on) },
       { label: '状態', value: (x) => text(x.status_label ?? x.status) },
     ],
     p.credits, '単位情報はありません。'));

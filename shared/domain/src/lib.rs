@@ -1,27 +1,35 @@
 //! The member portal's domain: values that parse once, pure rules, and the ports
 //! (traits) that adapters implement. Nothing here performs I/O.
 
+pub mod base_qualification;
 pub mod business_day;
 pub mod cert;
 pub mod clock;
+pub mod credit;
 pub mod email;
 pub mod field_error;
 pub mod fiscal_year;
+pub mod invoice;
 pub mod mail;
 pub mod member;
 pub mod member_no;
 pub mod password;
+pub mod renewal_rule;
 pub mod staff;
 pub mod table;
 
+pub use base_qualification::{BaseCertNo, BaseQualification};
 pub use business_day::BusinessDay;
 pub use cert::{CertNo, CertPeriod, Certification};
 pub use clock::{Clock, Jst, SystemClock};
+pub use credit::{Credit, CreditSource, CreditStatus};
 pub use email::Email;
 pub use field_error::{FieldError, FieldErrors};
 pub use fiscal_year::FiscalYear;
+pub use invoice::{FeeType, Invoice, InvoiceNo, InvoiceStatus};
 pub use mail::Mail;
 pub use member::{CollectionMethod, MailingAddress, Member, PersonName};
 pub use member_no::MemberNo;
 pub use password::{NewPassword, PasswordAttempt};
+pub use renewal_rule::{CategoryRule, Eligibility, RenewalRule, eligibility};
 pub use staff::{StaffId, StaffRole};

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::json::JsonBody;
 use crate::next::{DEFAULT_MEMBER_HOME, safe_next};
-use crate::session::{self, Audience, MemberSession};
+use crate::session::{self, Audience, MemberClaims, MemberSession};
 use crate::{ApiError, AppState, client, layers};
 
 pub const ROUTES: &[(&str, &str)] = &[
@@ -77,7 +77,8 @@ async fn logout(State(s): State<AppState>, session: Option<MemberSession>) -> Re
     Ok((StatusCode::NO_CONTENT, [session::clear_cookie(&s, Audience::Member)]).into_response())
 }
 
-async fn current_session(State(s): State<AppState>, m: MemberSession) -> Result<Response, ApiError> {
+/// One store call: the profile Query also confirms the session version.
+async fn current_session(State(s): State<AppState>, m: MemberClaims) -> Result<Response, ApiError> {
     let profile = portal_app::profile::member_profile(&s.app, m.member_no, m.claims.ver, m.member_no).await?;
     Ok(Json(json!({ "member_no": m.member_no, "name": profile.member.name })).into_response())
 }

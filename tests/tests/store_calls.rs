@@ -1,0 +1,34 @@
+//! Store round trips per user action, pinned: a change that adds a call to a screen
+//! shows up here. (Calls made concurrently still count one each.)
+
+mod common;
+
+use common::{DEMO_PASSWORD, spawn_app, token_in};
+use serde_json::json;
+
+#[tokio::test]
+async fn store_calls_per_user_action() {
+    let app = spawn_app().await;
+    let b = app.browser();
+    let login = json!({ "member_no": "100001", "password": DEMO_PASSWORD });
+    assert_eq!(b.post("/api/auth/login", login).await.status(), 200);
+    // Throttle counters (account, address) + credentials + profile, read concurrently.
+    assert_eq!(app.store.take(), 4, "login");
+    b.get("/api/auth/session").await;
+    assert_eq!(app.store.take(), 1, "session (home header)");
+    b.get("/api/members/100001/profile").await;
+    assert_eq!(app.store.take(), 1, "会員情報照会");
+    b.post("/api/auth/logout", json!({})).await;
+    assert_eq!(app.store.take(), 2, "logout: session check + version bump");
+
+    b.post("/api/auth/password-reset", json!({ "member_no": "100002" })).await;
+    assert_eq!(app.store.take(), 3, "reset request: profile + request counter, then one transaction");
+    let token = token_in(&app.mails_to("m100002@example.jp").await[0]);
+    app.store.take();
+    let confirm = json!({ "token": token, "password": "sinzou-no-kodou-2026-yoru" });
+    assert_eq!(b.post("/api/auth/password-reset/confirm", confirm).await.status(), 200);
+    assert_eq!(app.store.take(), 3, "reset confirm: token + profile, then one transaction");
+    let failed = json!({ "member_no": "100003", "password": "wrong-password" });
+    b.post("/api/auth/login", failed).await;
+    assert_eq!(app.store.take(), 6, "failed login: 4 reads + 2 counter increments");
+}
