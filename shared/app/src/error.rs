@@ -25,6 +25,17 @@ pub enum AppError {
     NotFound,
     #[error("他の操作と重なったため処理できませんでした。もう一度お試しください。")]
     Conflict,
+    /// STEP④ refused: the eligibility says why (dues, units, or both).
+    #[error("専門医資格更新の申請ができません。")]
+    RenewalRefused(Box<portal_domain::Eligibility>),
+    #[error("この種別の申請情報はすでに作成されています。申請番号を開いて内容をご確認ください。")]
+    ApplicationExists,
+    #[error("この認定期間の申請はすでに完了しています。")]
+    AlreadySubmitted,
+    #[error("申請済みの申請情報は変更・削除できません。")]
+    NotEditable,
+    #[error("循環器専門医の認定情報が登録されていないため申請できません。事務局までお問い合わせください。")]
+    NoCertification,
     #[error("ただいま処理できません。しばらくしてから再度お試しください。")]
     Store(#[from] StoreError),
     #[error("ただいま処理できません。しばらくしてから再度お試しください。")]

@@ -1,8 +1,9 @@
 //! Every key format of the single table, in one place. Changing one of these strings
 //! is a data migration, not a refactor: the tests below pin them.
 
+use chrono::NaiveDate;
 use portal_domain::table::Key;
-use portal_domain::{MemberNo, StaffId};
+use portal_domain::{ApplicationKind, ApplicationNo, InvoiceNo, MemberNo, StaffId};
 
 /// A member's whole page lives under one partition, so it is one Query.
 pub fn member_pk(m: MemberNo) -> String {
@@ -50,6 +51,44 @@ pub fn outbox_failed_gsi(at_epoch: i64, id: &str) -> Key {
     Key::new("OUTBOX#FAILED", format!("{at_epoch:012}#{id}"))
 }
 
+/// 専門医資格申請情報 of a member.
+pub fn application(m: MemberNo, no: &ApplicationNo) -> Key {
+    Key::new(member_pk(m), format!("{APPLICATION_PREFIX}{no}"))
+}
+pub const APPLICATION_PREFIX: &str = "APP#";
+
+/// Holds the one open (draft or submitted) application of a kind for a 認定期間: the
+/// NotExists condition on it is what makes "only one of each kind" atomic.
+pub fn open_application(m: MemberNo, kind: ApplicationKind, period_end: NaiveDate) -> Key {
+    Key::new(member_pk(m), format!("OPEN#{}#{period_end}", kind.code()))
+}
+
+/// Exists once an application (of either kind) is submitted for a 認定期間: a member
+/// cannot both renew and decline the same period.
+pub fn submitted_application(m: MemberNo, period_end: NaiveDate) -> Key {
+    Key::new(member_pk(m), format!("SUBMITTED#{period_end}"))
+}
+
+pub fn invoice(m: MemberNo, no: &InvoiceNo) -> Key {
+    Key::new(member_pk(m), format!("{INVOICE_PREFIX}{no}"))
+}
+pub const INVOICE_PREFIX: &str = "INVOICE#";
+
+pub fn credit(m: MemberNo, credit_no: &str) -> Key {
+    Key::new(member_pk(m), format!("{CREDIT_PREFIX}{credit_no}"))
+}
+pub const CREDIT_PREFIX: &str = "CREDIT#";
+
+/// A sequence (application, invoice or credit numbers) per year.
+pub fn counter(name: &str) -> Key {
+    Key::new("COUNTER", name.to_owned())
+}
+
+/// The renewal rule in force (更新条件), maintained by staff.
+pub fn renewal_rule() -> Key {
+    Key::new("RULE", "RENEWAL")
+}
+
 pub fn seed_marker(name: &str) -> Key {
     Key::new("SYSTEM", format!("SEED#{name}"))
 }
@@ -70,5 +109,17 @@ mod tests {
         assert_eq!(outbox_pending_gsi(1_700_000_000, "x1"), Key::new("OUTBOX#PENDING", "001700000000#x1"));
         assert_eq!(outbox_failed_gsi(5, "x1"), Key::new("OUTBOX#FAILED", "000000000005#x1"));
         assert_eq!(seed_marker("demo"), Key::new("SYSTEM", "SEED#demo"));
+        let a = ApplicationNo::new(2026, 1);
+        assert_eq!(application(m, &a), Key::new("MEMBER#100001", "APP#A-2026-000001"));
+        let end = NaiveDate::from_ymd_opt(2027, 3, 31).unwrap();
+        assert_eq!(
+            open_application(m, ApplicationKind::Renewal, end),
+            Key::new("MEMBER#100001", "OPEN#renewal#2027-03-31")
+        );
+        assert_eq!(submitted_application(m, end), Key::new("MEMBER#100001", "SUBMITTED#2027-03-31"));
+        assert_eq!(invoice(m, &InvoiceNo::new(2026, 7)), Key::new("MEMBER#100001", "INVOICE#INV-2026-000007"));
+        assert_eq!(credit(m, "C-000001"), Key::new("MEMBER#100001", "CREDIT#C-000001"));
+        assert_eq!(counter("APPLICATION#2026"), Key::new("COUNTER", "APPLICATION#2026"));
+        assert_eq!(renewal_rule(), Key::new("RULE", "RENEWAL"));
     }
 }

@@ -1,7 +1,9 @@
 //! Use cases of the member portal, written once over the domain's ports. The HTTP
 //! layer calls these; adapters (DynamoDB/SQLite, SES/mailbox) are passed in.
 
+pub mod applications;
 pub mod auth;
+pub mod billing;
 pub mod error;
 pub mod keys;
 pub mod mails;

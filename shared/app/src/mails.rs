@@ -29,3 +29,53 @@ pub fn password_changed(config: &AppConfig, to: &Email, name: &PersonName) -> Ma
         ),
     }
 }
+
+fn yen(n: u32) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{out}円")
+}
+
+/// STEP④ done: the renewal fee invoice and the link to pay it (manual 補足).
+pub fn renewal_fee_guidance(
+    config: &AppConfig,
+    member: &portal_domain::Member,
+    application_no: &portal_domain::ApplicationNo,
+    invoice: &portal_domain::Invoice,
+) -> Mail {
+    let link = config.link(&format!("/invoice.html?member_no={}&no={}", member.member_no, invoice.invoice_no));
+    Mail {
+        to: member.email.clone(),
+        subject: "【日本循環器学会】専門医更新料のご案内".into(),
+        body: format!(
+            "{} 様\n\n循環器専門医資格の更新申請（申請番号 {application_no}）を受け付けました。\n下記の専門医更新料をお支払いいただくと、更新手続きは完了です。\n\n管理NO: {}\n料金区分: 専門医更新料\n金額: {}\n納入期限: {}\n\nお支払いのお手続きは、下記のリンク（会員ポータルサイト 請求収納の照会）からお進めください。\n{link}{SIGNATURE}",
+            member.name.as_str(),
+            invoice.invoice_no,
+            yen(invoice.amount),
+            invoice.due_date.format("%Y年%m月%d日"),
+        ),
+    }
+}
+
+/// 辞退申請受理: the decline was accepted.
+pub fn decline_accepted(
+    config: &AppConfig,
+    member: &portal_domain::Member,
+    application_no: &portal_domain::ApplicationNo,
+) -> Mail {
+    Mail {
+        to: member.email.clone(),
+        subject: "【日本循環器学会】専門医認定辞退申請受理のお知らせ".into(),
+        body: format!(
+            "{} 様\n\n循環器専門医認定の辞退申請（申請番号 {application_no}）を受理いたしました。\n申請内容は、会員ポータルサイトの会員情報照会画面「専門医資格申請情報」でご確認いただけます。\n{}{SIGNATURE}",
+            member.name.as_str(),
+            config.link("/home.html")
+        ),
+    }
+}

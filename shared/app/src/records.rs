@@ -9,14 +9,14 @@ use serde_json::{Map, Value};
 
 use crate::{AppError, keys};
 
-fn to_attrs<T: Serialize>(v: &T) -> Map<String, Value> {
+pub fn to_attrs<T: Serialize>(v: &T) -> Map<String, Value> {
     match serde_json::to_value(v) {
         Ok(Value::Object(m)) => m,
         _ => unreachable!("records serialize to JSON objects"),
     }
 }
 
-fn from_item<T: for<'de> Deserialize<'de>>(item: &Item) -> Result<T, AppError> {
+pub fn from_item<T: for<'de> Deserialize<'de>>(item: &Item) -> Result<T, AppError> {
     serde_json::from_value(Value::Object(item.attrs.clone()))
         .map_err(|e| AppError::Internal(format!("corrupt item {}/{}: {e}", item.key.pk, item.key.sk)))
 }
@@ -77,5 +77,51 @@ pub fn bump_session_version(key: Key, seen: i64) -> Write {
         key,
         update: portal_domain::table::Update::default().add("session_version", 1),
         cond: Cond::eq("session_version", seen),
+    }
+}
+
+/// A record stored under `key`, tagged with its `type` for people reading the table.
+pub fn record_item<T: Serialize>(key: Key, kind: &str, v: &T) -> Item {
+    let mut attrs = to_attrs(v);
+    attrs.insert("type".into(), kind.into());
+    Item::new(key, attrs)
+}
+
+/// Everything of one member's partition (one Query), sorted by what it is.
+#[derive(Default)]
+pub struct MemberPartition {
+    pub member: Option<Member>,
+    pub session_version: Option<i64>,
+    pub applications: Vec<portal_domain::Application>,
+    pub invoices: Vec<portal_domain::Invoice>,
+    pub credits: Vec<portal_domain::Credit>,
+}
+
+impl MemberPartition {
+    pub fn from_items(items: &[Item]) -> Result<Self, AppError> {
+        let mut p = MemberPartition::default();
+        for item in items {
+            let sk = item.key.sk.as_str();
+            if sk == keys::PROFILE_SK {
+                p.member = Some(member_from_item(item)?);
+            } else if sk == keys::AUTH_SK {
+                p.session_version = Some(credentials_from_item(item)?.session_version);
+            } else if sk.starts_with(keys::APPLICATION_PREFIX) {
+                p.applications.push(from_item(item)?);
+            } else if sk.starts_with(keys::INVOICE_PREFIX) {
+                p.invoices.push(from_item(item)?);
+            } else if sk.starts_with(keys::CREDIT_PREFIX) {
+                p.credits.push(from_item(item)?);
+            }
+        }
+        Ok(p)
+    }
+
+    /// The member, if `session_version` is still current (else the session has ended).
+    pub fn checked_member(&self, session_version: i64) -> Result<&Member, AppError> {
+        if self.session_version != Some(session_version) {
+            return Err(AppError::Unauthenticated);
+        }
+        self.member.as_ref().ok_or(AppError::NotFound)
     }
 }

@@ -3,8 +3,8 @@
 use chrono::{Datelike, NaiveDate};
 use portal_domain::table::{Cond, Item, Write};
 use portal_domain::{
-    CertNo, CertPeriod, Certification, CollectionMethod, Email, FiscalYear, MailingAddress, Member, MemberNo,
-    PersonName, StaffId, StaffRole,
+    CertNo, CertPeriod, Certification, CollectionMethod, Credit, CreditSource, CreditStatus, Email, FeeType, FiscalYear,
+    Invoice, InvoiceNo, MailingAddress, Member, MemberNo, PersonName, RenewalRule, StaffId, StaffRole,
 };
 use serde_json::Map;
 
@@ -62,6 +62,28 @@ const DEMO_MEMBERS: [(&str, &str, &str, CollectionMethod, &str, &str, &str); 5] 
     ),
 ];
 
+/// Sample 所定単位表 rows used by the demo credits: (単位コード, 名称, 区分, 区分名, 単位).
+const JCS_MEETING: (&str, &str, &str, &str, u32) =
+    ("JCS-AM-ATT", "日本循環器学会 学術集会 参加", "jcs_meeting", "日本循環器学会 学術集会", 10);
+const REGIONAL_MEETING: (&str, &str, &str, &str, u32) = ("JCS-RM-ATT", "地方会 参加", "regional_meeting", "地方会", 5);
+const RELATED_MEETING: (&str, &str, &str, &str, u32) =
+    ("REL-AM", "関連学術集会 年次学術集会", "related_meeting", "関連学術集会", 3);
+
+/// Demo credits per member: (unit, how many, self-reported). Totals: 100001 52 (12 of
+/// them self-reported), 100002 50, 100003 30, 100004 38 (18 self-reported), 100005 25.
+fn demo_credits(no: &str) -> Vec<((&'static str, &'static str, &'static str, &'static str, u32), u32, bool)> {
+    match no {
+        "100001" => vec![(JCS_MEETING, 3, false), (REGIONAL_MEETING, 2, false), (RELATED_MEETING, 4, true)],
+        "100002" => vec![(JCS_MEETING, 4, false), (REGIONAL_MEETING, 2, false)],
+        "100003" => vec![(JCS_MEETING, 2, false), (REGIONAL_MEETING, 2, false)],
+        "100004" => vec![(JCS_MEETING, 2, false), (RELATED_MEETING, 6, true)],
+        _ => vec![(JCS_MEETING, 2, false), (REGIONAL_MEETING, 1, false)],
+    }
+}
+
+/// 年会費 (sample amount).
+pub const ANNUAL_DUES: u32 = 13_000;
+
 const DEMO_STAFF: [(&str, &str, StaffRole); 2] =
     [("staff01", "事務局 一郎", StaffRole::Reviewer), ("admin01", "事務局 管理者", StaffRole::Administrator)];
 
@@ -83,7 +105,27 @@ pub async fn demo(app: &App) -> Result<bool, AppError> {
     let hash = password_hash::hash(DEMO_PASSWORD.to_owned()).await?;
     let creds = Credentials { password_hash: hash, session_version: 1 };
     let mut writes = vec![Write::Put { item: Item::new(marker, Map::new()), cond: Cond::NotExists }];
-    for (no, name, cert_no, method, postal, address, org) in DEMO_MEMBERS {
+    let today = app.clock.today();
+    let years: Vec<FiscalYear> = (FiscalYear::containing(period.start()).year()..=FiscalYear::containing(today).year())
+        .map(|y| FiscalYear::new(y))
+        .collect::<Result<_, _>>()?;
+    // Number ranges from the same counters live allocations use, so nothing collides.
+    let mut invoice_seq = Vec::new();
+    for fy in &years {
+        let last = app
+            .table
+            .increment(&keys::counter(&format!("INVOICE#{}", fy.year())), "next", DEMO_MEMBERS.len() as i64, None)
+            .await?;
+        invoice_seq.push(last - DEMO_MEMBERS.len() as i64 + 1);
+    }
+    let credit_total: u32 = DEMO_MEMBERS.iter().flat_map(|m| demo_credits(m.0)).map(|(_, n, _)| n).sum();
+    let mut credit_seq =
+        app.table.increment(&keys::counter("CREDIT"), "next", credit_total as i64, None).await? - credit_total as i64;
+    writes.push(Write::Put {
+        item: records::record_item(keys::renewal_rule(), "renewal_rule", &RenewalRule::default()),
+        cond: Cond::Always,
+    });
+    for (m, (no, name, cert_no, method, postal, address, org)) in DEMO_MEMBERS.into_iter().enumerate() {
         let member_no = MemberNo::parse(no)?;
         let member = Member {
             member_no,
@@ -103,6 +145,46 @@ pub async fn demo(app: &App) -> Result<bool, AppError> {
         };
         writes.push(Write::Put { item: records::member_item(&member), cond: Cond::NotExists });
         writes.push(Write::Put { item: records::member_auth_item(member_no, &creds), cond: Cond::NotExists });
+        for (y, fy) in years.iter().enumerate() {
+            // 100002 has not paid this fiscal year's dues; everyone else has paid all.
+            let unpaid = no == "100002" && *fy == FiscalYear::containing(today);
+            let invoice = Invoice {
+                invoice_no: InvoiceNo::new(fy.year(), invoice_seq[y] + m as i64),
+                fee_type: FeeType::AnnualDues,
+                fiscal_year: *fy,
+                amount: ANNUAL_DUES,
+                due_date: NaiveDate::from_ymd_opt(fy.year(), 6, 30).expect("June 30"),
+                paid_on: (!unpaid).then(|| NaiveDate::from_ymd_opt(fy.year(), 5, 20).expect("May 20").min(today)),
+                application_no: None,
+            };
+            writes.push(Write::Put {
+                item: records::record_item(keys::invoice(member_no, &invoice.invoice_no), "invoice", &invoice),
+                cond: Cond::NotExists,
+            });
+        }
+        let mut earned_on = period.start() + chrono::Duration::days(60);
+        for ((code, unit_name, category, category_label, units), count, own) in demo_credits(no) {
+            for _ in 0..count {
+                credit_seq += 1;
+                let credit = Credit {
+                    credit_no: format!("C-{credit_seq:06}"),
+                    unit_code: code.into(),
+                    unit_name: unit_name.into(),
+                    category: category.into(),
+                    category_label: category_label.into(),
+                    units,
+                    earned_on: earned_on.min(today),
+                    source: if own { CreditSource::SelfReport } else { CreditSource::Meeting },
+                    status: CreditStatus::Approved,
+                    title: None,
+                };
+                earned_on += chrono::Duration::days(75);
+                writes.push(Write::Put {
+                    item: records::record_item(keys::credit(member_no, &credit.credit_no), "credit", &credit),
+                    cond: Cond::NotExists,
+                });
+            }
+        }
     }
     for (id, name, role) in DEMO_STAFF {
         let account =

@@ -1,6 +1,7 @@
 //! The member portal's domain: values that parse once, pure rules, and the ports
 //! (traits) that adapters implement. Nothing here performs I/O.
 
+pub mod application;
 pub mod base_qualification;
 pub mod business_day;
 pub mod cert;
@@ -18,6 +19,10 @@ pub mod renewal_rule;
 pub mod staff;
 pub mod table;
 
+pub use application::{
+    Application, ApplicationDetails, ApplicationKind, ApplicationNo, ApplicationStatus, DeclineDetails, DeclineForm,
+    DeclineReason, RenewalDetails, RenewalForm,
+};
 pub use base_qualification::{BaseCertNo, BaseQualification};
 pub use business_day::BusinessDay;
 pub use cert::{CertNo, CertPeriod, Certification};

@@ -14,7 +14,9 @@ use portal_domain::Clock;
 use portal_domain::mail::Mailer;
 use portal_domain::table::Table;
 use portal_store_sqlite::Mailbox;
-use portal_web::{AppState, SessionKeys, auth_routes, layers, members_routes, staff_routes};
+use portal_web::{
+    AppState, SessionKeys, applications_routes, auth_routes, billing_routes, layers, members_routes, staff_routes,
+};
 use tower_http::services::ServeDir;
 
 pub use dev_mail::router as dev_mail_router;
@@ -32,7 +34,9 @@ pub fn router(state: AppState, mailbox: Mailbox) -> Router {
     Router::new()
         .merge(auth_routes::router(state.clone()))
         .merge(members_routes::router(state.clone()))
-        .merge(staff_routes::router(state))
+        .merge(staff_routes::router(state.clone()))
+        .merge(applications_routes::router(state.clone()))
+        .merge(billing_routes::router(state))
         .merge(dev_mail::router(mailbox))
         .merge(site)
 }

@@ -33,6 +33,11 @@ impl ApiError {
             AppError::WrongCurrentPassword => (StatusCode::BAD_REQUEST, "wrong_current_password"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict => (StatusCode::CONFLICT, "conflict"),
+            AppError::RenewalRefused(_) => (StatusCode::CONFLICT, "renewal_refused"),
+            AppError::ApplicationExists => (StatusCode::CONFLICT, "application_exists"),
+            AppError::AlreadySubmitted => (StatusCode::CONFLICT, "already_submitted"),
+            AppError::NotEditable => (StatusCode::CONFLICT, "not_editable"),
+            AppError::NoCertification => (StatusCode::CONFLICT, "no_certification"),
             AppError::Store(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -49,6 +54,7 @@ impl IntoResponse for ApiError {
         let mut body = json!({ "code": code, "message": self.0.to_string() });
         match &self.0 {
             AppError::Invalid(errs) => body["fields"] = json!(errs.0),
+            AppError::RenewalRefused(e) => body["reasons"] = crate::views::refusal_reasons(e),
             AppError::WrongCurrentPassword => {
                 body["fields"] = json!([{ "field": "current_password", "message": self.0.to_string() }])
             }

@@ -2,7 +2,9 @@
 //! session cookie, CSRF and security headers, and errors as JSON. The same routers run
 //! under `lambda_http` on AWS and merged into one server in `portal-local`.
 
+pub mod applications_routes;
 pub mod auth_routes;
+pub mod billing_routes;
 pub mod client;
 pub mod error;
 pub mod json;
@@ -13,6 +15,7 @@ pub mod serve;
 pub mod session;
 pub mod staff_routes;
 pub mod telemetry;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -70,5 +73,7 @@ pub fn all_routes() -> Vec<(&'static str, &'static str, &'static str)> {
     group("auth", auth_routes::ROUTES)
         .chain(group("members", members_routes::ROUTES))
         .chain(group("staff", staff_routes::ROUTES))
+        .chain(group("applications", applications_routes::ROUTES))
+        .chain(group("billing", billing_routes::ROUTES))
         .collect()
 }

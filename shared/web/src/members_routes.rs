@@ -9,7 +9,7 @@ use portal_domain::MemberNo;
 use serde_json::json;
 
 use crate::session::MemberClaims;
-use crate::{ApiError, AppState, layers};
+use crate::{ApiError, AppState, layers, views};
 
 pub const ROUTES: &[(&str, &str)] = &[("GET", "/api/members/{member_no}/profile")];
 
@@ -42,8 +42,8 @@ async fn member_profile(
         "mailing_address": m.mailing_address,
         "collection_method": { "code": m.collection_method, "label": m.collection_method.label() },
         "certification": certification,
-        "applications": p.applications,
-        "credits": p.credits,
+        "applications": p.applications.iter().map(views::application).collect::<Vec<_>>(),
+        "credits": p.credits.iter().map(views::credit).collect::<Vec<_>>(),
     }))
     .into_response())
 }

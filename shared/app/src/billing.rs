@@ -1,0 +1,31 @@
+//! 会費請求/入金状況 and 請求収納の照会 (read-only until payments land).
+
+use portal_domain::{CollectionMethod, Invoice, InvoiceNo, MemberNo};
+
+use crate::profile::own_partition;
+use crate::{App, AppError};
+
+pub struct Invoices {
+    pub collection_method: CollectionMethod,
+    /// Newest first.
+    pub invoices: Vec<Invoice>,
+}
+
+pub async fn invoices(app: &App, caller: MemberNo, ver: i64, requested: MemberNo) -> Result<Invoices, AppError> {
+    let p = own_partition(app, caller, ver, requested).await?;
+    let mut invoices = p.invoices;
+    invoices.sort_by(|a, b| b.fiscal_year.cmp(&a.fiscal_year).then(b.invoice_no.0.cmp(&a.invoice_no.0)));
+    Ok(Invoices { collection_method: p.member.expect("checked").collection_method, invoices })
+}
+
+pub async fn invoice(
+    app: &App,
+    caller: MemberNo,
+    ver: i64,
+    requested: MemberNo,
+    raw_no: &str,
+) -> Result<Invoice, AppError> {
+    let no = InvoiceNo::parse(raw_no).ok_or(AppError::NotFound)?;
+    let p = own_partition(app, caller, ver, requested).await?;
+    p.invoices.into_iter().find(|i| i.invoice_no == no).ok_or(AppError::NotFound)
+}
