@@ -31,6 +31,9 @@ fn the_openapi_document_lists_exactly_the_routes() {
     let mut documented = BTreeSet::new();
     for (path, ops) in doc["paths"].as_mapping().unwrap() {
         for (method, op) in ops.as_mapping().unwrap() {
+            if method.as_str() == Some("parameters") {
+                continue;
+            }
             let tag = op["tags"][0].as_str().unwrap().to_owned();
             documented.insert((tag, method.as_str().unwrap().to_uppercase(), path.as_str().unwrap().to_owned()));
         }
@@ -77,12 +80,23 @@ async fn every_route_answers_on_the_real_app() {
     let app = common::spawn_app().await;
     let b = app.browser();
     for (_, method, path) in code_routes() {
-        let path = path.replace("{member_no}", "100001");
-        let res = match method.as_str() {
-            "GET" => b.get(&path).await,
-            _ => b.post(&path, serde_json::json!({})).await,
-        };
-        assert!(![404, 405].contains(&res.status().as_u16()), "{method} {path}: {}", res.status());
+        let path = path
+            .replace("{member_no}", "100001")
+            .replace("{application_no}", "A-2026-999999")
+            .replace("{invoice_no}", "INV-2026-999999");
+        let url = format!("{}{path}", app.url);
+        let res = b
+            .http
+            .request(method.parse().unwrap(), url)
+            .header("Origin", &app.url)
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap();
+        // 404 only as the API's own JSON answer (unknown id), never as "no such route".
+        let status = res.status().as_u16();
+        let body: serde_json::Value = res.json().await.unwrap_or_default();
+        assert!(status != 405 && (status != 404 || body["code"] == "not_found"), "{method} {path}: {status}");
     }
     let res = b.get("/api/no-such-route").await;
     assert_eq!(res.status(), 404);

@@ -3,8 +3,8 @@
 use chrono::{Datelike, NaiveDate};
 use portal_domain::table::{Cond, Item, Write};
 use portal_domain::{
-    CertNo, CertPeriod, Certification, CollectionMethod, Credit, CreditSource, CreditStatus, Email, FeeType, FiscalYear,
-    Invoice, InvoiceNo, MailingAddress, Member, MemberNo, PersonName, RenewalRule, StaffId, StaffRole,
+    CertNo, CertPeriod, Certification, CollectionMethod, Credit, CreditSource, CreditStatus, Email, FeeType,
+    FiscalYear, Invoice, InvoiceNo, MailingAddress, Member, MemberNo, PersonName, RenewalRule, StaffId, StaffRole,
 };
 use serde_json::Map;
 

@@ -161,6 +161,21 @@ impl Browser {
         self.http.get(format!("{}{path}", self.url)).send().await.unwrap()
     }
 
+    /// A DELETE as the site's api.js sends it: no body, the custom header instead.
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.http
+            .delete(format!("{}{path}", self.url))
+            .header("Origin", &self.url)
+            .header("X-Requested-With", "portal-fetch")
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> reqwest::Response {
+        self.http.put(format!("{}{path}", self.url)).header("Origin", &self.url).json(&body).send().await.unwrap()
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> reqwest::Response {
         self.http.post(format!("{}{path}", self.url)).header("Origin", &self.url).json(&body).send().await.unwrap()
     }
