@@ -39,7 +39,7 @@ pub async fn member_profile(
     requested: MemberNo,
 ) -> Result<MemberProfile, AppError> {
     let mut p = own_partition(app, caller, session_version, requested).await?;
-    p.applications.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    p.applications.sort_by_key(|a| std::cmp::Reverse(a.created_at));
     p.credits.sort_by(|a, b| b.earned_on.cmp(&a.earned_on).then(b.credit_no.cmp(&a.credit_no)));
     let member = p.member.expect("checked");
     Ok(MemberProfile { member, applications: p.applications, credits: p.credits })

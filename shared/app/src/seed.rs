@@ -62,16 +62,17 @@ const DEMO_MEMBERS: [(&str, &str, &str, CollectionMethod, &str, &str, &str); 5] 
     ),
 ];
 
-/// Sample 所定単位表 rows used by the demo credits: (単位コード, 名称, 区分, 区分名, 単位).
-const JCS_MEETING: (&str, &str, &str, &str, u32) =
+/// A sample 所定単位表 row used by the demo credits: (単位コード, 名称, 区分, 区分名, 単位).
+type UnitRow = (&'static str, &'static str, &'static str, &'static str, u32);
+
+const JCS_MEETING: UnitRow =
     ("JCS-AM-ATT", "日本循環器学会 学術集会 参加", "jcs_meeting", "日本循環器学会 学術集会", 10);
-const REGIONAL_MEETING: (&str, &str, &str, &str, u32) = ("JCS-RM-ATT", "地方会 参加", "regional_meeting", "地方会", 5);
-const RELATED_MEETING: (&str, &str, &str, &str, u32) =
-    ("REL-AM", "関連学術集会 年次学術集会", "related_meeting", "関連学術集会", 3);
+const REGIONAL_MEETING: UnitRow = ("JCS-RM-ATT", "地方会 参加", "regional_meeting", "地方会", 5);
+const RELATED_MEETING: UnitRow = ("REL-AM", "関連学術集会 年次学術集会", "related_meeting", "関連学術集会", 3);
 
 /// Demo credits per member: (unit, how many, self-reported). Totals: 100001 52 (12 of
 /// them self-reported), 100002 50, 100003 30, 100004 38 (18 self-reported), 100005 25.
-fn demo_credits(no: &str) -> Vec<((&'static str, &'static str, &'static str, &'static str, u32), u32, bool)> {
+fn demo_credits(no: &str) -> Vec<(UnitRow, u32, bool)> {
     match no {
         "100001" => vec![(JCS_MEETING, 3, false), (REGIONAL_MEETING, 2, false), (RELATED_MEETING, 4, true)],
         "100002" => vec![(JCS_MEETING, 4, false), (REGIONAL_MEETING, 2, false)],
@@ -107,7 +108,7 @@ pub async fn demo(app: &App) -> Result<bool, AppError> {
     let mut writes = vec![Write::Put { item: Item::new(marker, Map::new()), cond: Cond::NotExists }];
     let today = app.clock.today();
     let years: Vec<FiscalYear> = (FiscalYear::containing(period.start()).year()..=FiscalYear::containing(today).year())
-        .map(|y| FiscalYear::new(y))
+        .map(FiscalYear::new)
         .collect::<Result<_, _>>()?;
     // Number ranges from the same counters live allocations use, so nothing collides.
     let mut invoice_seq = Vec::new();
