@@ -114,6 +114,30 @@ export function formatFiscalYear(year) {
   return `${year}年度`;
 }
 
+/**
+ * A data table that turns into one card per row where its container is narrow (a phone,
+ * the 関連情報 column): columns [{ label, value: (row) => content, class?, rowHeader? }].
+ * The explicit ARIA roles keep it a table for screen readers whatever the CSS display;
+ * each cell's data-label is drawn by the stylesheet in the card form only.
+ */
+export function dataTable(caption, columns, rows, extraClass = '') {
+  const cell = (c, row) => {
+    const tag = c.rowHeader ? 'th' : 'td';
+    return el(tag, {
+      role: c.rowHeader ? 'rowheader' : 'cell',
+      scope: c.rowHeader ? 'row' : null,
+      class: c.class || null,
+      'data-label': c.label,
+    }, c.value(row));
+  };
+  return el('div', { class: 'table-wrap' },
+    el('table', { class: ('table table--stack ' + extraClass).trim(), role: 'table' },
+      el('caption', { class: 'visually-hidden' }, caption),
+      el('thead', { role: 'rowgroup' }, el('tr', { role: 'row' },
+        columns.map((c) => el('th', { scope: 'col', role: 'columnheader', class: c.class || null }, c.label)))),
+      el('tbody', { role: 'rowgroup' }, rows.map((row) => el('tr', { role: 'row' }, columns.map((c) => cell(c, row)))))));
+}
+
 /** A value as text ('' for null/undefined). */
 export const text = (v) => (v === null || v === undefined ? '' : String(v));
 

@@ -1,6 +1,6 @@
 // 会員情報照会 (/member-profile.html?member_no=NNNNNN)
 import {
-  api, el, errorMessage, formatDate, memberApi, memberLoginUrl, memberNoParam, requireMemberSession,
+  api, dataTable, el, errorMessage, formatDate, memberApi, memberLoginUrl, memberNoParam, requireMemberSession,
   showFlash, showPageError, text,
 } from '/assets/api.js';
 import { showMemberHeader } from '/assets/member-header.js';
@@ -22,11 +22,7 @@ function setField(name, ...content) {
 /** A table, or the empty message when there are no rows. */
 function listTable(caption, columns, rows, emptyText) {
   if (!Array.isArray(rows) || rows.length === 0) return el('p', { class: 'empty' }, emptyText);
-  return el('div', { class: 'table-wrap' },
-    el('table', { class: 'table table--compact' },
-      el('caption', { class: 'visually-hidden' }, caption),
-      el('thead', {}, el('tr', {}, columns.map((c) => el('th', { scope: 'col', class: c.class }, c.label)))),
-      el('tbody', {}, rows.map((row) => el('tr', {}, columns.map((c) => el('td', { class: c.class }, c.value(row))))))));
+  return dataTable(caption, columns, rows, 'table--compact');
 }
 
 async function main_() {

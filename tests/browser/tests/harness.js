@@ -55,6 +55,36 @@ export function assertNoProblems(problems) {
   assert.deepEqual(problems, [], 'the pages must not break the CSP or throw');
 }
 
+/** Runs body(page, context) in a fresh context; closes it and checks CSP/page errors. */
+export async function withPage(browser, body, options) {
+  const { context, page, problems } = await openPage(browser, options);
+  try {
+    await body(page, context);
+    assertNoProblems(problems);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Calls the portal API from inside the page, with the page's session and the header
+ * the API wants on state-changing requests. Returns { status, data }.
+ */
+export async function pageApi(page, method, path, body) {
+  return page.evaluate(async ([m, p, b]) => {
+    const res = await fetch(p, {
+      method: m,
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'portal-fetch', Accept: 'application/json' },
+      body: b === null ? undefined : JSON.stringify(b),
+    });
+    const t = await res.text();
+    let data = null;
+    try { data = t ? JSON.parse(t) : null; } catch { data = t; }
+    return { status: res.status, data };
+  }, [method, path, body === undefined ? null : body]);
+}
+
 /** Path + search of the page's URL, e.g. "/index.html?next=%2Fhome.html". */
 export function pathOf(page) {
   const u = new URL(page.url());
@@ -88,15 +118,15 @@ export async function mails() {
 const mailKey = (m) => JSON.stringify([m.to, m.subject, m.sent_at, m.body]);
 
 /**
- * Waits (up to timeoutMs) for a mail to `to` that was not in `before` and whose body
- * matches `pattern`; returns it (newest first).
+ * Waits (up to timeoutMs) for a mail to `to` that was not in `before` and whose subject
+ * or body matches `pattern`; returns it (newest first).
  */
 export async function waitForNewMail(to, before, pattern, timeoutMs = 10_000) {
   const seen = new Set(before.map(mailKey));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const list = await mails();
-    const hit = list.find((m) => !seen.has(mailKey(m)) && addressMatches(m.to, to) && pattern.test(m.body || ''));
+    const hit = list.find((m) => !seen.has(mailKey(m)) && addressMatches(m.to, to) && pattern.test(`${m.subject || ''}\n${m.body || ''}`));
     if (hit) return hit;
     if (Date.now() > deadline) {
       assert.fail(`no new mail to ${to} matching ${pattern} within ${timeoutMs} ms`);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  DEMO_PASSWORD, assertNoProblems, launchBrowser, loginMember, mails, openPage, pathOf,
+  DEMO_PASSWORD, assertNoProblems, launchBrowser, loginMember, mails, openPage, pageApi, pathOf,
   valueOf, waitForNewMail,
 } from './harness.js';
 
@@ -43,7 +43,8 @@ describe('member portal in a browser', { timeout: 120_000 }, () => {
       const dues = page.getByRole('tab', { name: '会費請求/入金状況', exact: true });
       await dues.click();
       assert.equal(await dues.getAttribute('aria-selected'), 'true');
-      await page.getByText('請求情報はありません。', { exact: true }).waitFor();
+      await page.getByRole('tabpanel', { name: '会費請求/入金状況' })
+        .getByText('会費の納入方法', { exact: true }).waitFor();
       await dues.press('ArrowLeft');
       assert.equal(await info.getAttribute('aria-selected'), 'true');
       assert.equal(await info.evaluate((e) => e === document.activeElement), true, 'focus follows the arrow key');
@@ -215,6 +216,13 @@ describe('member portal in a browser', { timeout: 120_000 }, () => {
       await page.getByRole('button', { name: 'パスワードを再設定', exact: true }).click();
       await page.getByRole('alert').waitFor();
       assert.equal(await page.getByRole('link', { name: 'ログイン画面へ', exact: true }).count(), 0);
+
+      // Give 100002 its demo password back (パスワード変更 API, same session), so that the
+      // other tests logging in as 100002 (申請できない: 年会費未納, 会費請求/入金状況) do not
+      // depend on running before this one.
+      const restored = await pageApi(page, 'POST', '/api/auth/password',
+        { current_password: newPassword, new_password: DEMO_PASSWORD });
+      assert.equal(restored.status, 200, `demo password restored: ${JSON.stringify(restored.data)}`);
     }));
 
   test('6. staff pages: staff login only, member sessions never open them', { timeout: 30_000 }, async () => {
