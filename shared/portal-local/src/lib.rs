@@ -52,6 +52,23 @@ pub fn state(
     Ok(AppState::new(app, keys))
 }
 
+/// Serves `router` on `listener` with the caller's address available (for throttling)
+/// and TCP_NODELAY, so a small response is not held back by Nagle's algorithm waiting
+/// for the client's delayed ACK.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
 /// Delivers due mails every `interval` until the process ends (the local stand-in for
 /// the stream-triggered sender on AWS).
 pub fn spawn_outbox_sender(app: App, mailer: Arc<dyn Mailer>, interval: Duration) -> tokio::task::JoinHandle<()> {

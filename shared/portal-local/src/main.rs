@@ -51,11 +51,10 @@ async fn main() -> anyhow::Result<()> {
     let router = portal_local::router(state, mailbox);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     println!("会員ポータル: {base_url}/  (mail: {base_url}/_dev/mail, staff: {base_url}/admin/)");
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    portal_local::serve(listener, router, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 

@@ -11,7 +11,10 @@ pub async fn serve(router: Router) -> Result<(), lambda_http::Error> {
         return lambda_http::run(router).await;
     }
     let addr = std::env::var("PORTAL_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    use axum::serve::ListenerExt;
+    let listener = tokio::net::TcpListener::bind(&addr).await?.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     tracing::info!(%addr, "serving without the Lambda runtime");
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await?;
     Ok(())

@@ -105,7 +105,7 @@ pub async fn spawn_app() -> TestApp {
     portal_app::seed::demo(&state.app).await.unwrap();
     let router = portal_local::router(state.clone(), mailbox.clone());
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        portal_local::serve(listener, router, std::future::pending()).await.unwrap();
     });
     store.take();
     TestApp { url, addr, clock, store, mailbox, state }
