@@ -193,6 +193,18 @@ describe('専門医資格申請情報 and 会費請求/入金状況', { timeout:
       assert.equal(await valueOf(page, '状態'), '作成中');
       await page.getByRole('button', { name: '専門医資格更新申請', exact: true }).waitFor();
 
+      // 「編集」: the draft's values are loaded; 「保存」 updates it and comes back here.
+      await page.getByRole('button', { name: '編集', exact: true }).click();
+      await page.waitForURL((u) => u.pathname === '/application-form.html' && u.searchParams.get('no') === applicationNo);
+      await page.getByRole('heading', { name: '更新申請 編集', exact: true }).waitFor();
+      assert.equal(await page.getByLabel('基本領域認定番号', { exact: true }).inputValue(), '12345678');
+      assert.equal(await page.getByLabel('基本領域認定期間[終了]', { exact: true }).inputValue(), '2026-03-31');
+      await page.getByLabel('基本領域認定・更新年度', { exact: true }).fill('2016');
+      await page.getByRole('button', { name: '保存', exact: true }).click();
+      await page.waitForURL((u) => u.pathname === '/application.html' && u.searchParams.get('no') === applicationNo);
+      await page.getByRole('status').filter({ hasText: '申請情報を保存しました。' }).waitFor();
+      assert.equal(await valueOf(page, '基本領域認定・更新年度'), '2016年度');
+
       // 「削除」 (confirm) → back on 会員情報照会 without it; leaves 100001 ready for STEP④.
       page.once('dialog', (d) => d.accept());
       await page.getByRole('button', { name: '削除', exact: true }).click();
