@@ -53,12 +53,15 @@ def start_once(binary):
     ok = Runtime.done.wait(10)
     dt = time.perf_counter() - t0
     p.kill(); p.wait(); srv.shutdown(); srv.server_close()
-    if not ok:
-        raise SystemExit(f"{binary}: no response within 10 s")
-    return dt
+    return dt if ok else None
 
 base = None
 for b in sys.argv[1:]:
-    med = statistics.median(start_once(b) for _ in range(RUNS))
+    times = [start_once(b) for _ in range(RUNS)]
+    ok = [t for t in times if t is not None]
+    if not ok:
+        raise SystemExit(f"{b}: never answered")
+    med = statistics.median(ok)
     base = base or med
-    print(f"  {os.path.basename(b):14s} cold start to first response: {med*1000:7.2f} ms  ({med/base:4.2f}x hello-lambda)")
+    lost = f"  ({RUNS - len(ok)} of {RUNS} starts timed out in the fake runtime)" if len(ok) < RUNS else ""
+    print(f"  {os.path.basename(b):14s} cold start to first response: {med*1000:7.2f} ms  ({med/base:4.2f}x hello-lambda){lost}")

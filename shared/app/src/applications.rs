@@ -20,6 +20,7 @@ use crate::{App, AppError, keys, mails, outbox};
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ApplicationForm {
+    #[serde(deserialize_with = "portal_domain::application::lenient")]
     pub kind: String,
     #[serde(flatten)]
     pub renewal: RenewalForm,
