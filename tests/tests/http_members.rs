@@ -23,7 +23,10 @@ async fn the_member_page_shows_the_registered_information_in_one_store_call() {
     let end = cert["period"]["end"].as_str().unwrap();
     assert!(end.ends_with("-03-31"), "認定期間 ends with the fiscal year: {end}");
     assert_eq!(p["applications"], json!([]));
-    assert_eq!(p["credits"], json!([]));
+    let credits = p["credits"].as_array().unwrap();
+    assert_eq!(credits.len(), 9, "the demo credits of 100001");
+    assert_eq!(credits.iter().map(|c| c["units"].as_u64().unwrap()).sum::<u64>(), 52);
+    assert!(credits.iter().all(|c| c["status_label"] == "承認済"));
     assert!(p.get("password_hash").is_none() && !p.to_string().contains("argon2"));
 }
 
