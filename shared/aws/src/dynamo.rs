@@ -286,6 +286,52 @@ impl DynamoTable {
     }
 }
 
+impl DynamoTable {
+    /// Items of one partition of the table (`index` None, strongly consistent) or of
+    /// GSI1 (eventually consistent, as GSIs are), by key prefix, following pages up to
+    /// `limit` items.
+    async fn query_pages(
+        &self,
+        index: Option<&str>,
+        pk: &str,
+        sk_prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<Item>, StoreError> {
+        let (pk_attr, sk_attr) = if index.is_some() { (GSI1PK, GSI1SK) } else { (PK, SK) };
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let mut e = Expr::default();
+            let mut kc = format!("{} = {}", e.name(pk_attr), e.value(AttributeValue::S(pk.to_owned())));
+            if !sk_prefix.is_empty() {
+                let (name, value) = (e.name(sk_attr), e.value(AttributeValue::S(sk_prefix.to_owned())));
+                kc = format!("{kc} AND begins_with({name}, {value})");
+            }
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .set_index_name(index.map(str::to_owned))
+                .key_condition_expression(kc)
+                .set_expression_attribute_names(e.names())
+                .set_expression_attribute_values(e.values())
+                .set_consistent_read(index.is_none().then_some(true))
+                .limit((limit - out.len()).min(1000) as i32)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            let now = now_epoch();
+            out.extend(page.items().iter().map(attrs::map_to_item).filter(|i| visible(i, now)));
+            start = page.last_evaluated_key;
+            if start.is_none() || out.len() >= limit {
+                out.truncate(limit);
+                return Ok(out);
+            }
+        }
+    }
+}
+
 fn classify(code: Option<&str>) -> StoreError {
     match code {
         Some("ConditionalCheckFailedException") => StoreError::ConditionFailed { index: 0 },
@@ -326,73 +372,11 @@ impl Table for DynamoTable {
     }
 
     async fn query(&self, pk: &str, sk_prefix: &str) -> Result<Vec<Item>, StoreError> {
-        let mut out = Vec::new();
-        let mut start = None;
-        loop {
-            let mut e = Expr::default();
-            let mut kc = format!("{} = {}", e.name(PK), e.value(AttributeValue::S(pk.to_owned())));
-            if !sk_prefix.is_empty() {
-                kc = format!(
-                    "{kc} AND begins_with({}, {})",
-                    e.name(SK),
-                    e.value(AttributeValue::S(sk_prefix.to_owned()))
-                );
-            }
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression(kc)
-                .set_expression_attribute_names(e.names())
-                .set_expression_attribute_values(e.values())
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            let now = now_epoch();
-            out.extend(page.items().iter().map(attrs::map_to_item).filter(|i| visible(i, now)));
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                return Ok(out);
-            }
-        }
+        self.query_pages(None, pk, sk_prefix, usize::MAX).await
     }
 
     async fn query_gsi1(&self, pk: &str, sk_prefix: &str, limit: usize) -> Result<Vec<Item>, StoreError> {
-        let mut out = Vec::new();
-        let mut start = None;
-        loop {
-            let mut e = Expr::default();
-            let mut kc = format!("{} = {}", e.name(GSI1PK), e.value(AttributeValue::S(pk.to_owned())));
-            if !sk_prefix.is_empty() {
-                kc = format!(
-                    "{kc} AND begins_with({}, {})",
-                    e.name(GSI1SK),
-                    e.value(AttributeValue::S(sk_prefix.to_owned()))
-                );
-            }
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(GSI1)
-                .key_condition_expression(kc)
-                .set_expression_attribute_names(e.names())
-                .set_expression_attribute_values(e.values())
-                .limit((limit - out.len()).min(1000) as i32)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            let now = now_epoch();
-            out.extend(page.items().iter().map(attrs::map_to_item).filter(|i| visible(i, now)));
-            start = page.last_evaluated_key;
-            if start.is_none() || out.len() >= limit {
-                out.truncate(limit);
-                return Ok(out);
-            }
-        }
+        self.query_pages(Some(GSI1), pk, sk_prefix, limit).await
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
