@@ -31,4 +31,20 @@ async fn store_calls_per_user_action() {
     let failed = json!({ "member_no": "100003", "password": "wrong-password" });
     b.post("/api/auth/login", failed).await;
     assert_eq!(app.store.take(), 6, "failed login: 4 reads + 2 counter increments");
+
+    let b = app.login("100001", DEMO_PASSWORD).await;
+    app.store.take();
+    let renewal = json!({
+        "kind": "renewal", "base_qualification": "pediatrics", "base_cert_no": "1234",
+        "base_cert_fiscal_year": "2020", "base_period_start": "2020-04-01", "base_period_end": "2025-03-31",
+    });
+    let created: serde_json::Value = b.post("/api/members/100001/applications", renewal).await.json().await.unwrap();
+    assert_eq!(app.store.take(), 4, "STEP① 保存: session + partition + 申請番号 + one transaction");
+    b.get("/api/members/100001/eligibility").await;
+    assert_eq!(app.store.take(), 3, "checklist: session + partition + rule");
+    let no = created["application_no"].as_str().unwrap();
+    b.post(&format!("/api/members/100001/applications/{no}/submit"), json!({})).await;
+    assert_eq!(app.store.take(), 5, "STEP④: session + partition + rule + 管理NO + one transaction");
+    b.get("/api/members/100001/invoices").await;
+    assert_eq!(app.store.take(), 1, "会費請求/入金状況");
 }
