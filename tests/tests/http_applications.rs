@@ -229,8 +229,8 @@ async fn step4_submits_issues_the_renewal_fee_and_mails_its_link() {
     app.store.take();
     let res = submit(&b, "100001", &no).await;
     assert_eq!(res.status(), 200);
-    // session check + partition Query + rule + invoice number + one transaction
-    assert_eq!(app.store.take(), 5, "store calls of a submission");
+    // partition Query (also checks the session) + rule + invoice number + one transaction
+    assert_eq!(app.store.take(), 4, "store calls of a submission");
     let body: Value = res.json().await.unwrap();
     assert_eq!(
         (body["already_submitted"].as_bool(), body["application"]["status_label"].as_str()),
@@ -335,4 +335,20 @@ async fn the_options_list_the_manuals_qualifications() {
         o["base_qualifications"].as_array().unwrap().iter().map(|q| q["label"].as_str().unwrap()).collect();
     assert!(labels.contains(&"内科専門医（新制度）") && labels.contains(&"外科学会認定登録医"));
     assert!(!o["decline_reasons"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_ended_session_can_neither_read_nor_change_applications() {
+    let app = spawn_app().await;
+    let stale = app.login("100001", DEMO_PASSWORD).await;
+    let no = draft(&stale, "100001", renewal()).await;
+    let other = app.login("100001", DEMO_PASSWORD).await;
+    assert_eq!(other.post("/api/auth/logout", json!({})).await.status(), 204); // ends every session
+    assert_eq!(create(&stale, "100001", json!({ "kind": "decline", "decline_reason": "health" })).await.status(), 401);
+    assert_eq!(submit(&stale, "100001", &no).await.status(), 401);
+    assert_eq!(stale.get("/api/members/100001/eligibility").await.status(), 401);
+    assert_eq!(stale.get("/api/members/100001/invoices").await.status(), 401);
+    let fresh = app.login("100001", DEMO_PASSWORD).await;
+    let apps = profile(&fresh, "100001").await["applications"].clone();
+    assert_eq!((apps.as_array().unwrap().len(), apps[0]["status"].as_str()), (1, Some("draft")), "nothing changed");
 }

@@ -39,12 +39,12 @@ async fn store_calls_per_user_action() {
         "base_cert_fiscal_year": "2020", "base_period_start": "2020-04-01", "base_period_end": "2025-03-31",
     });
     let created: serde_json::Value = b.post("/api/members/100001/applications", renewal).await.json().await.unwrap();
-    assert_eq!(app.store.take(), 4, "STEP① 保存: session + partition + 申請番号 + one transaction");
+    assert_eq!(app.store.take(), 3, "STEP① 保存: partition (with the session check) + 申請番号 + one transaction");
     b.get("/api/members/100001/eligibility").await;
-    assert_eq!(app.store.take(), 3, "checklist: session + partition + rule");
+    assert_eq!(app.store.take(), 2, "checklist: partition + rule, concurrently");
     let no = created["application_no"].as_str().unwrap();
     b.post(&format!("/api/members/100001/applications/{no}/submit"), json!({})).await;
-    assert_eq!(app.store.take(), 5, "STEP④: session + partition + rule + 管理NO + one transaction");
+    assert_eq!(app.store.take(), 4, "STEP④: partition + rule (concurrent) + 管理NO + one transaction");
     b.get("/api/members/100001/invoices").await;
     assert_eq!(app.store.take(), 1, "会費請求/入金状況");
 }

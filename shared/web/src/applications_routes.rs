@@ -1,5 +1,7 @@
 //! Route group `applications` (function `applications`): 専門医資格申請情報 — STEP①
 //! (create), edit/delete drafts, the eligibility checklist, and STEP④ / 辞退申請.
+//! Every use case starts with the member's partition Query, whose AUTH item confirms
+//! the session version, so no separate session read is needed.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -11,7 +13,7 @@ use portal_domain::{BaseQualification, DeclineReason, MemberNo};
 use serde_json::json;
 
 use crate::json::JsonBody;
-use crate::session::MemberSession;
+use crate::session::MemberClaims;
 use crate::{ApiError, AppState, layers, views};
 
 pub const ROUTES: &[(&str, &str)] = &[
@@ -49,7 +51,7 @@ async fn options() -> Json<serde_json::Value> {
 
 async fn create(
     State(s): State<AppState>,
-    m: MemberSession,
+    m: MemberClaims,
     Path(no): Path<String>,
     JsonBody(form): JsonBody<ApplicationForm>,
 ) -> Result<Response, ApiError> {
@@ -60,7 +62,7 @@ async fn create(
 
 async fn show(
     State(s): State<AppState>,
-    m: MemberSession,
+    m: MemberClaims,
     Path((no, app_no)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let a = applications::get(&s.app, m.member_no, m.claims.ver, path_member(&no)?, &app_no).await?;
@@ -69,7 +71,7 @@ async fn show(
 
 async fn update(
     State(s): State<AppState>,
-    m: MemberSession,
+    m: MemberClaims,
     Path((no, app_no)): Path<(String, String)>,
     JsonBody(form): JsonBody<ApplicationForm>,
 ) -> Result<Response, ApiError> {
@@ -79,7 +81,7 @@ async fn update(
 
 async fn delete(
     State(s): State<AppState>,
-    m: MemberSession,
+    m: MemberClaims,
     Path((no, app_no)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     applications::delete(&s.app, m.member_no, m.claims.ver, path_member(&no)?, &app_no).await?;
@@ -88,7 +90,7 @@ async fn delete(
 
 async fn submit(
     State(s): State<AppState>,
-    m: MemberSession,
+    m: MemberClaims,
     Path((no, app_no)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let r = applications::submit(&s.app, m.member_no, m.claims.ver, path_member(&no)?, &app_no).await?;
@@ -104,11 +106,7 @@ async fn submit(
     .into_response())
 }
 
-async fn eligibility(
-    State(s): State<AppState>,
-    m: MemberSession,
-    Path(no): Path<String>,
-) -> Result<Response, ApiError> {
+async fn eligibility(State(s): State<AppState>, m: MemberClaims, Path(no): Path<String>) -> Result<Response, ApiError> {
     let e = applications::check_eligibility(&s.app, m.member_no, m.claims.ver, path_member(&no)?).await?;
     Ok(Json(views::eligibility(&e)).into_response())
 }
