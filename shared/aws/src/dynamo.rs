@@ -229,51 +229,50 @@ impl DynamoTable {
         Ok(built.build())
     }
 
-    /// One write alone, without a transaction (half the cost on DynamoDB).
+    /// One write alone, without a transaction (half the cost on DynamoDB). The request
+    /// is the same one `transact_item` builds, sent as the matching single operation.
     async fn single(&self, w: &Write) -> Result<(), StoreError> {
-        let mut e = Expr::default();
-        let cond = e.cond(w.cond());
-        match w {
-            Write::Put { item, .. } => self
-                .client
+        let op = self.transact_item(w)?;
+        if let Some(p) = op.put {
+            self.client
                 .put_item()
-                .table_name(&self.table)
-                .set_item(Some(attrs::item_to_map(item)))
-                .set_condition_expression(cond)
-                .set_expression_attribute_names(e.names())
-                .set_expression_attribute_values(e.values())
+                .table_name(p.table_name)
+                .set_item(Some(p.item))
+                .set_condition_expression(p.condition_expression)
+                .set_expression_attribute_names(p.expression_attribute_names)
+                .set_expression_attribute_values(p.expression_attribute_values)
                 .send()
                 .await
-                .map(|_| ())
-                .map_err(|err| classify(err.into_service_error().meta().code())),
-            Write::Update { key, update, .. } => {
-                let expr = e.update(update);
-                self.client
-                    .update_item()
-                    .table_name(&self.table)
-                    .set_key(Some(attrs::key_map(key)))
-                    .update_expression(expr)
-                    .set_condition_expression(cond)
-                    .set_expression_attribute_names(e.names())
-                    .set_expression_attribute_values(e.values())
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|err| classify(err.into_service_error().meta().code()))
-            }
-            Write::Delete { key, .. } => self
-                .client
+                .map(drop)
+                .map_err(|e| classify(e.into_service_error().meta().code()))
+        } else if let Some(u) = op.update {
+            self.client
+                .update_item()
+                .table_name(u.table_name)
+                .set_key(Some(u.key))
+                .update_expression(u.update_expression)
+                .set_condition_expression(u.condition_expression)
+                .set_expression_attribute_names(u.expression_attribute_names)
+                .set_expression_attribute_values(u.expression_attribute_values)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| classify(e.into_service_error().meta().code()))
+        } else if let Some(d) = op.delete {
+            self.client
                 .delete_item()
-                .table_name(&self.table)
-                .set_key(Some(attrs::key_map(key)))
-                .set_condition_expression(cond)
-                .set_expression_attribute_names(e.names())
-                .set_expression_attribute_values(e.values())
+                .table_name(d.table_name)
+                .set_key(Some(d.key))
+                .set_condition_expression(d.condition_expression)
+                .set_expression_attribute_names(d.expression_attribute_names)
+                .set_expression_attribute_values(d.expression_attribute_values)
                 .send()
                 .await
-                .map(|_| ())
-                .map_err(|err| classify(err.into_service_error().meta().code())),
-            Write::Check { .. } => self.transaction(std::slice::from_ref(w)).await,
+                .map(drop)
+                .map_err(|e| classify(e.into_service_error().meta().code()))
+        } else {
+            // A lone condition check has no single-item operation.
+            self.transaction(std::slice::from_ref(w)).await
         }
     }
 
