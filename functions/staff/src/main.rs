@@ -1,19 +1,9 @@
 //! Lambda function `staff`: the /api staff route group on DynamoDB. Only wiring here.
 
-use std::sync::Arc;
-
-use portal_web::{AppState, SessionKeys, staff_routes};
-
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     portal_web::telemetry::init();
     let aws = portal_aws::Aws::from_env().await?; // clients built once per cold start
     let secret = aws.session_secret().await?;
-    let app = portal_app::App::new(
-        aws.table(),
-        Arc::new(portal_domain::SystemClock),
-        portal_app::AppConfig { base_url: aws.base_url.clone() },
-    );
-    let keys = SessionKeys::new(&secret, &aws.base_url)?;
-    portal_web::serve(staff_routes::router(AppState::new(app, keys))).await
+    portal_web::serve_group(portal_web::staff_routes::router, aws.table(), &aws.base_url, &secret).await
 }

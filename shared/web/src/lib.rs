@@ -22,7 +22,7 @@ use std::sync::Arc;
 use portal_app::App;
 
 pub use error::ApiError;
-pub use serve::serve;
+pub use serve::{serve, serve_group};
 pub use session::SessionKeys;
 
 /// What every handler gets: the use cases' ports, the session keys, and web settings.

@@ -4,7 +4,26 @@
 
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use axum::Router;
+use portal_app::{App, AppConfig};
+use portal_domain::table::Table;
+
+use crate::{AppState, SessionKeys};
+
+/// Everything a route-group function does after reading its configuration: build the
+/// state on the given store and serve the group's router.
+pub async fn serve_group(
+    group: fn(AppState) -> Router,
+    table: Arc<dyn Table>,
+    base_url: &str,
+    session_secret: &[u8],
+) -> Result<(), lambda_http::Error> {
+    let app = App::new(table, Arc::new(portal_domain::SystemClock), AppConfig { base_url: base_url.to_owned() });
+    let keys = SessionKeys::new(session_secret, base_url)?;
+    serve(group(AppState::new(app, keys))).await
+}
 
 pub async fn serve(router: Router) -> Result<(), lambda_http::Error> {
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
