@@ -19,7 +19,7 @@ async fn store_calls_per_user_action() {
     b.get("/api/members/100001/profile").await;
     assert_eq!(app.store.take(), 1, "会員情報照会");
     b.post("/api/auth/logout", json!({})).await;
-    assert_eq!(app.store.take(), 2, "logout: session check + version bump");
+    assert_eq!(app.store.take(), 1, "logout: one conditional version bump");
 
     b.post("/api/auth/password-reset", json!({ "member_no": "100002" })).await;
     assert_eq!(app.store.take(), 3, "reset request: profile + request counter, then one transaction");

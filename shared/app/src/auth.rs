@@ -86,17 +86,6 @@ pub async fn login_staff(
     Ok(StaffLogin { staff_id: a.staff_id, name: a.name, role: a.role, session_version: a.credentials.session_version })
 }
 
-/// The member's current session version, or `None` when the member does not exist.
-pub async fn member_session_version(app: &App, no: MemberNo) -> Result<Option<i64>, AppError> {
-    Ok(app
-        .table
-        .get(&keys::member_auth(no))
-        .await?
-        .map(|i| records::credentials_from_item(&i))
-        .transpose()?
-        .map(|c| c.session_version))
-}
-
 pub async fn staff_account(app: &App, id: &StaffId) -> Result<Option<records::StaffAccount>, AppError> {
     app.table.get(&keys::staff_auth(id)).await?.map(|i| records::staff_from_item(&i)).transpose()
 }

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::json::JsonBody;
 use crate::next::{DEFAULT_MEMBER_HOME, safe_next};
-use crate::session::{self, Audience, MemberClaims, MemberSession};
+use crate::session::{self, Audience, MemberClaims};
 use crate::{ApiError, AppState, client, layers};
 
 pub const ROUTES: &[(&str, &str)] = &[
@@ -70,7 +70,9 @@ async fn login(
     Ok(([session::set_cookie(&s, Audience::Member, &token)], Json(body)).into_response())
 }
 
-async fn logout(State(s): State<AppState>, session: Option<MemberSession>) -> Result<Response, ApiError> {
+/// One store call: the version bump is conditional on the token's version, so a
+/// session that has already ended is simply left ended.
+async fn logout(State(s): State<AppState>, session: Option<MemberClaims>) -> Result<Response, ApiError> {
     if let Some(m) = session {
         auth::logout(&s.app, keys::member_auth(m.member_no), m.claims.ver).await?;
     }
@@ -124,7 +126,7 @@ struct ChangePasswordBody {
 
 async fn change_password(
     State(s): State<AppState>,
-    m: MemberSession,
+    m: MemberClaims,
     JsonBody(b): JsonBody<ChangePasswordBody>,
 ) -> Result<Response, ApiError> {
     let ver =

@@ -132,8 +132,10 @@ fn claims_from(parts: &Parts, state: &AppState, aud: Audience) -> Result<Claims,
     Ok(state.sessions.verify(aud, &token, state.app.now_epoch()).ok_or(AppError::Unauthenticated)?)
 }
 
-/// A member's verified token, not yet checked against the session version. Only for
-/// use cases that check the version themselves in the same store call (the profile).
+/// A member's verified token, not yet checked against the session version. Every
+/// member use case reads the member's partition (or writes on a condition) first and
+/// checks the version there, in the same store call — so a member request costs no
+/// separate session read. Tests prove an ended session can neither read nor change.
 pub struct MemberClaims {
     pub member_no: MemberNo,
     pub claims: Claims,
@@ -146,24 +148,6 @@ impl FromRequestParts<AppState> for MemberClaims {
         let claims = claims_from(parts, state, Audience::Member)?;
         let member_no = MemberNo::parse(&claims.sub).map_err(|_| AppError::Unauthenticated)?;
         Ok(MemberClaims { member_no, claims })
-    }
-}
-
-/// A logged-in member whose session is current (one read of the member's AUTH item).
-pub struct MemberSession {
-    pub member_no: MemberNo,
-    pub claims: Claims,
-}
-
-impl FromRequestParts<AppState> for MemberSession {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let MemberClaims { member_no, claims } = MemberClaims::from_request_parts(parts, state).await?;
-        match auth::member_session_version(&state.app, member_no).await? {
-            Some(v) if v == claims.ver => Ok(MemberSession { member_no, claims }),
-            _ => Err(AppError::Unauthenticated.into()),
-        }
     }
 }
 
@@ -199,7 +183,7 @@ fn optional<T>(r: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
     }
 }
 
-impl OptionalFromRequestParts<AppState> for MemberSession {
+impl OptionalFromRequestParts<AppState> for MemberClaims {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, ApiError> {
         optional(<Self as FromRequestParts<AppState>>::from_request_parts(parts, state).await)
