@@ -109,7 +109,15 @@ pub async fn deliver_due(app: &App, mailer: &dyn Mailer, limit: usize) -> Result
         };
         let finish =
             Write::Update { key: item.key.clone(), update: update.remove("lease").remove("lease_until"), cond: mine };
-        app.table.transact(vec![finish]).await?;
+        match app.table.transact(vec![finish]).await {
+            Ok(()) => {}
+            // The lease ran out while sending (a send slower than LEASE_SECS) and another
+            // sender now owns the mail: its outcome is that sender's to record.
+            Err(portal_domain::table::StoreError::ConditionFailed { .. }) => {
+                tracing::warn!(mail_id = %id, "outbox lease lost while sending; left to the sender that holds it");
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(report)
 }
