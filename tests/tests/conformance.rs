@@ -122,12 +122,14 @@ pub async fn expired_items_are_invisible(t: Arc<dyn Table>) {
     assert!(t.query_gsi1("GX", "", 10).await.unwrap().is_empty());
 }
 
-pub async fn counters_increment_and_report(t: Arc<dyn Table>) {
+pub async fn counters_update_and_report_the_new_item(t: Arc<dyn Table>) {
     let key = Key::new("COUNTER", "APPLICATION");
-    assert_eq!(t.increment(&key, "next", 1, None).await.unwrap(), 1);
-    assert_eq!(t.increment(&key, "next", 1, None).await.unwrap(), 2);
-    assert_eq!(t.increment(&key, "next", 5, Some(now() + 60)).await.unwrap(), 7);
-    assert_eq!(t.get(&key).await.unwrap().unwrap().int("next"), Some(7));
+    let bump = |n| Update::default().add("next", n).set("type", "sequence");
+    assert_eq!(t.update_returning(&key, bump(1)).await.unwrap().int("next"), Some(1));
+    assert_eq!(t.update_returning(&key, bump(1)).await.unwrap().int("next"), Some(2));
+    let last = t.update_returning(&key, bump(5).expires_at(Some(now() + 60))).await.unwrap();
+    assert_eq!((last.int("next"), last.str("type"), last.key.clone()), (Some(7), Some("sequence"), key.clone()));
+    assert_eq!(t.get(&key).await.unwrap().unwrap(), last);
 }
 
 /// 20 tasks race one conditional write; exactly one wins.
@@ -191,7 +193,7 @@ macro_rules! conformance_tests {
             conformance_tests!(@each $make;
                 items_round_trip, a_failed_condition_changes_nothing, updates_set_add_remove_and_move_in_the_index,
                 a_transaction_is_all_or_nothing, queries_return_one_partition_by_prefix_in_order,
-                the_index_is_ordered_and_limited, expired_items_are_invisible, counters_increment_and_report,
+                the_index_is_ordered_and_limited, expired_items_are_invisible, counters_update_and_report_the_new_item,
                 exactly_one_of_twenty_racing_writes_wins, a_capped_counter_never_exceeds_its_cap);
         }
     };

@@ -18,7 +18,7 @@ fn renewal() -> Value {
     })
 }
 
-async fn create(b: &Browser, no: &str, body: Value) -> reqwest::Response {
+async fn create(b: &Browser, no: &str, body: Value) -> common::TestResponse {
     b.post(&format!("/api/members/{no}/applications"), body).await
 }
 
@@ -28,7 +28,7 @@ async fn draft(b: &Browser, no: &str, body: Value) -> String {
     res.json::<Value>().await.unwrap()["application_no"].as_str().unwrap().to_owned()
 }
 
-async fn submit(b: &Browser, no: &str, app_no: &str) -> reqwest::Response {
+async fn submit(b: &Browser, no: &str, app_no: &str) -> common::TestResponse {
     b.post(&format!("/api/members/{no}/applications/{app_no}/submit"), json!({})).await
 }
 

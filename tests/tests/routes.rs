@@ -1,6 +1,8 @@
-//! One list of routes, four places that must agree: the routers (`all_routes`), the
-//! OpenAPI document, the SAM template's HTTP API events, and the cargo-lambda router
-//! used by `cargo lambda watch`. Every listed route also answers on the real app.
+//! One table of routes per group (`portal_web::routes`) builds the routers; four places
+//! must agree with it: the OpenAPI document (with who may call each route), the SAM
+//! template's HTTP API events, and the cargo-lambda router used by `cargo lambda
+//! watch`. Every listed route also answers on the real app, and refuses callers its
+//! access rule excludes.
 
 mod common;
 
@@ -15,7 +17,7 @@ fn repo(path: &str) -> String {
 }
 
 fn code_routes() -> BTreeSet<Route> {
-    portal_web::all_routes().into_iter().map(|(f, m, p)| (f.into(), m.into(), p.into())).collect()
+    portal_web::all_routes().into_iter().map(|r| (r.group.into(), r.method, r.path.into())).collect()
 }
 
 fn untag(v: &Yaml) -> &Yaml {
@@ -26,7 +28,7 @@ fn untag(v: &Yaml) -> &Yaml {
 }
 
 #[test]
-fn the_openapi_document_lists_exactly_the_routes() {
+fn the_openapi_document_lists_exactly_the_routes_with_their_access() {
     let doc: Yaml = serde_yaml::from_str(&repo("docs/openapi.yaml")).unwrap();
     let mut documented = BTreeSet::new();
     for (path, ops) in doc["paths"].as_mapping().unwrap() {
@@ -35,10 +37,29 @@ fn the_openapi_document_lists_exactly_the_routes() {
                 continue;
             }
             let tag = op["tags"][0].as_str().unwrap().to_owned();
-            documented.insert((tag, method.as_str().unwrap().to_uppercase(), path.as_str().unwrap().to_owned()));
+            let scheme = op["security"][0].as_mapping().and_then(|m| m.keys().next()).and_then(Yaml::as_str);
+            let access = match scheme {
+                None => "public",
+                Some("memberSession") => "member",
+                Some("staffSession") => match op["x-role"].as_str() {
+                    Some("administrator") => "administrator",
+                    _ => "staff",
+                },
+                Some(other) => panic!("unknown security scheme {other}"),
+            };
+            documented.insert((
+                tag,
+                method.as_str().unwrap().to_uppercase(),
+                path.as_str().unwrap().to_owned(),
+                access.to_owned(),
+            ));
         }
     }
-    assert_eq!(documented, code_routes());
+    let code: BTreeSet<_> = portal_web::all_routes()
+        .into_iter()
+        .map(|r| (r.group.to_owned(), r.method, r.path.to_owned(), r.access))
+        .collect();
+    assert_eq!(documented, code);
 }
 
 #[test]
@@ -75,29 +96,44 @@ fn cargo_lambda_watch_serves_the_same_paths() {
     assert_eq!(local, code_routes());
 }
 
+fn concrete(path: &str) -> String {
+    path.replace("{member_no}", "100001")
+        .replace("{application_no}", "A-2026-999999")
+        .replace("{invoice_no}", "INV-2026-999999")
+}
+
 #[tokio::test]
-async fn every_route_answers_on_the_real_app() {
+async fn every_route_answers_and_guards_by_its_access_rule() {
     let app = common::spawn_app().await;
-    let b = app.browser();
-    for (_, method, path) in code_routes() {
-        let path = path
-            .replace("{member_no}", "100001")
-            .replace("{application_no}", "A-2026-999999")
-            .replace("{invoice_no}", "INV-2026-999999");
-        let url = format!("{}{path}", app.url);
-        let res = b
-            .http
-            .request(method.parse().unwrap(), url)
-            .header("Origin", &app.url)
-            .json(&serde_json::json!({}))
-            .send()
-            .await
-            .unwrap();
+    let anonymous = app.browser();
+    let member = app.login("100001", common::DEMO_PASSWORD).await;
+    for r in portal_web::all_routes() {
+        let url = format!("{}{}", app.url, concrete(r.path));
+        let send = |b: &common::Browser| {
+            b.http
+                .request(r.method.parse().unwrap(), url.clone())
+                .header("Origin", &app.url)
+                .json(&serde_json::json!({}))
+                .send()
+        };
         // 404 only as the API's own JSON answer (unknown id), never as "no such route".
+        let res = send(&member).await.unwrap();
         let status = res.status().as_u16();
         let body: serde_json::Value = res.json().await.unwrap_or_default();
-        assert!(status != 405 && (status != 404 || body["code"] == "not_found"), "{method} {path}: {status}");
+        assert!(status != 405 && (status != 404 || body["code"] == "not_found"), "{} {}: {status}", r.method, r.path);
+        if r.access != "public" {
+            let res = send(&anonymous).await.unwrap();
+            assert_eq!(res.status(), 401, "{} {} without a session", r.method, r.path);
+        }
+        if r.access == "staff" || r.access == "administrator" {
+            assert_eq!(
+                send(&member).await.unwrap().status(),
+                401,
+                "{} {}: a member token is no staff token",
+                r.method,
+                r.path
+            );
+        }
     }
-    let res = b.get("/api/no-such-route").await;
-    assert_eq!(res.status(), 404);
+    assert_eq!(anonymous.get("/api/no-such-route").await.status(), 404);
 }

@@ -22,7 +22,11 @@ async fn store_calls_per_user_action() {
     assert_eq!(app.store.take(), 1, "logout: one conditional version bump");
 
     b.post("/api/auth/password-reset", json!({ "member_no": "100002" })).await;
-    assert_eq!(app.store.take(), 3, "reset request: profile + request counter, then one transaction");
+    assert_eq!(
+        app.store.take(),
+        4,
+        "reset request: profile, credentials, request counter (concurrent) + one transaction"
+    );
     let token = token_in(&app.mails_to("m100002@example.jp").await[0]);
     app.store.take();
     let confirm = json!({ "token": token, "password": "sinzou-no-kodou-2026-yoru" });
@@ -30,7 +34,7 @@ async fn store_calls_per_user_action() {
     assert_eq!(app.store.take(), 3, "reset confirm: token + profile, then one transaction");
     let failed = json!({ "member_no": "100003", "password": "wrong-password" });
     b.post("/api/auth/login", failed).await;
-    assert_eq!(app.store.take(), 6, "failed login: 4 reads + 2 counter increments");
+    assert_eq!(app.store.take(), 5, "failed login: 4 reads + both failure counters in one transaction");
 
     let b = app.login("100001", DEMO_PASSWORD).await;
     app.store.take();

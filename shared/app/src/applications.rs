@@ -4,17 +4,18 @@
 //! retried request can never make two invoices or two mails.
 
 use chrono::Datelike;
-use portal_domain::table::{Cond, StoreError, Update, Write};
 use portal_domain::{
     Application, ApplicationDetails, ApplicationKind, ApplicationNo, ApplicationStatus, DeclineForm, Eligibility,
     FeeType, FiscalYear, Invoice, InvoiceNo, Member, MemberNo, RenewalForm, RenewalRule, eligibility,
 };
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::profile::own_partition;
-use crate::records::{self, MemberPartition};
-use crate::{App, AppError, keys, mails, outbox};
+use crate::profile::{OwnPartition, own_partition};
+use crate::records::{
+    self, ApplicationRecord, Changes, InvoiceRecord, OpenApplication, OpenApplicationRecord, RenewalRuleRecord,
+    SubmittedMarker, SubmittedRecord, Tx, TxError, When, decode_opt,
+};
+use crate::{AccessError, App, ApplicationError, Fault, mails, outbox};
 
 /// The body of "create" and "edit": the kind's own fields (the other kind's are ignored).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -31,21 +32,46 @@ pub struct ApplicationForm {
 /// Days a member has to pay the renewal fee (sample value).
 pub const RENEWAL_FEE_DAYS: i64 = 30;
 
-fn details(app: &App, kind: ApplicationKind, form: &ApplicationForm) -> Result<ApplicationDetails, AppError> {
+/// Why creating a draft was refused.
+#[derive(Clone, Copy, Debug)]
+enum CreateConflict {
+    /// An open application of this kind exists for the period.
+    Exists,
+    /// An application of either kind was already submitted for the period.
+    AlreadySubmitted,
+}
+
+/// Why editing or deleting a draft was refused.
+#[derive(Clone, Copy, Debug)]
+enum EditConflict {
+    /// It is no longer a draft (submitted meanwhile) or no longer there.
+    NotDraft,
+}
+
+/// Why a submission was refused.
+#[derive(Clone, Copy, Debug)]
+enum SubmitConflict {
+    /// This application left the draft state first (a double click, another tab).
+    NotDraft,
+    /// The other kind was submitted for this period.
+    OtherKindSubmitted,
+}
+
+fn details(app: &App, kind: ApplicationKind, form: &ApplicationForm) -> Result<ApplicationDetails, ApplicationError> {
     Ok(match kind {
         ApplicationKind::Renewal => ApplicationDetails::Renewal(form.renewal.parse(app.clock.today())?),
         ApplicationKind::Decline => ApplicationDetails::Decline(form.decline.parse()?),
     })
 }
 
-fn period_end(member: &Member) -> Result<chrono::NaiveDate, AppError> {
-    Ok(member.certification.as_ref().ok_or(AppError::NoCertification)?.period.end())
+fn period_end(member: &Member) -> Result<chrono::NaiveDate, ApplicationError> {
+    Ok(member.certification.as_ref().ok_or(ApplicationError::NoCertification)?.period.end())
 }
 
 /// The rule in force; the SPEC §5 default until staff store one.
-pub async fn renewal_rule(app: &App) -> Result<RenewalRule, AppError> {
-    match app.table.get(&keys::renewal_rule()).await? {
-        Some(item) => records::from_item(&item),
+pub async fn renewal_rule(app: &App) -> Result<RenewalRule, Fault> {
+    match decode_opt::<RenewalRuleRecord>(app.table.get(&RenewalRuleRecord::key()).await?)? {
+        Some(rule) => Ok(rule),
         None => {
             tracing::warn!("no renewal rule stored; using the default of 50 units / 18 self-reported");
             Ok(RenewalRule::default())
@@ -59,15 +85,14 @@ pub async fn create(
     ver: i64,
     requested: MemberNo,
     form: &ApplicationForm,
-) -> Result<Application, AppError> {
-    let kind = ApplicationKind::parse(&form.kind)?;
+) -> Result<Application, ApplicationError> {
+    let kind = portal_domain::ApplicationKind::parse(&form.kind)?;
     let details = details(app, kind, form)?;
-    let p = own_partition(app, caller, ver, requested).await?;
-    let member = p.member.as_ref().expect("checked");
-    let end = period_end(member)?;
+    let own = own_partition(app, caller, ver, requested).await?;
+    let end = period_end(&own.member)?;
     let now = app.clock.now();
     let year = now.with_timezone(&portal_domain::Jst::offset()).year();
-    let seq = app.table.increment(&keys::counter(&format!("APPLICATION#{year}")), "next", 1, None).await?;
+    let seq = app.next_in_sequence(&format!("APPLICATION#{year}")).await?;
     let application = Application {
         application_no: ApplicationNo::new(year, seq),
         details,
@@ -77,31 +102,37 @@ pub async fn create(
         submitted_at: None,
         invoice_no: None,
     };
-    let no = &application.application_no;
-    let mut marker = serde_json::Map::new();
-    marker.insert("application_no".into(), no.0.clone().into());
-    let writes = vec![
-        Write::Put {
-            item: records::record_item(keys::application(requested, no), "application", &application),
-            cond: Cond::NotExists,
-        },
-        Write::Put {
-            item: portal_domain::table::Item::new(keys::open_application(requested, kind, end), marker),
-            cond: Cond::NotExists,
-        },
-        Write::Check { key: keys::submitted_application(requested, end), cond: Cond::NotExists },
-    ];
-    match app.table.transact(writes).await {
+    let no = application.application_no.clone();
+    let tx = Tx::new()
+        .write(records::put(
+            records::item::<ApplicationRecord>(ApplicationRecord::key(requested, &no), &application),
+            When::new_item(),
+        ))
+        .step(
+            records::put(
+                records::item::<OpenApplicationRecord>(
+                    OpenApplicationRecord::key(requested, kind, end),
+                    &OpenApplication { application_no: no },
+                ),
+                When::new_item(),
+            ),
+            CreateConflict::Exists,
+        )
+        .step(
+            records::check::<SubmittedRecord>(SubmittedRecord::key(requested, end), When::new_item()),
+            CreateConflict::AlreadySubmitted,
+        );
+    match tx.run(app.table.as_ref()).await {
         Ok(()) => Ok(application),
-        Err(StoreError::ConditionFailed { index: 1 }) => Err(AppError::ApplicationExists),
-        Err(StoreError::ConditionFailed { index: 2 }) => Err(AppError::AlreadySubmitted),
-        Err(e) => Err(e.into()),
+        Err(TxError::Refused(CreateConflict::Exists)) => Err(ApplicationError::ApplicationExists),
+        Err(TxError::Refused(CreateConflict::AlreadySubmitted)) => Err(ApplicationError::AlreadySubmitted),
+        Err(TxError::Store(e)) => Err(e.into()),
     }
 }
 
-fn find(p: &MemberPartition, raw_no: &str) -> Result<Application, AppError> {
-    let no = ApplicationNo::parse(raw_no).ok_or(AppError::NotFound)?;
-    p.applications.iter().find(|a| a.application_no == no).cloned().ok_or(AppError::NotFound)
+fn find(own: &OwnPartition, raw_no: &str) -> Result<Application, AccessError> {
+    let no = ApplicationNo::parse(raw_no).ok_or(AccessError::NotFound)?;
+    own.records.applications.iter().find(|a| a.application_no == no).cloned().ok_or(AccessError::NotFound)
 }
 
 pub async fn get(
@@ -110,8 +141,16 @@ pub async fn get(
     ver: i64,
     requested: MemberNo,
     raw_no: &str,
-) -> Result<Application, AppError> {
+) -> Result<Application, AccessError> {
     find(&own_partition(app, caller, ver, requested).await?, raw_no)
+}
+
+fn edit_result(r: Result<(), TxError<EditConflict>>) -> Result<(), ApplicationError> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(TxError::Refused(EditConflict::NotDraft)) => Err(ApplicationError::NotEditable),
+        Err(TxError::Store(e)) => Err(e.into()),
+    }
 }
 
 pub async fn update(
@@ -121,44 +160,46 @@ pub async fn update(
     requested: MemberNo,
     raw_no: &str,
     form: &ApplicationForm,
-) -> Result<Application, AppError> {
+) -> Result<Application, ApplicationError> {
     let mut a = get(app, caller, ver, requested, raw_no).await?;
     if a.status != ApplicationStatus::Draft {
-        return Err(AppError::NotEditable);
+        return Err(ApplicationError::NotEditable);
     }
     a.details = details(app, a.details.kind(), form)?;
-    let details = serde_json::to_value(&a.details).map_err(|e| AppError::Internal(e.to_string()))?;
     // The whole details object is replaced; the condition keeps submitted ones frozen.
-    let update = Update::default().set("details", details);
-    match app
-        .table
-        .transact(vec![Write::Update {
-            key: keys::application(requested, &a.application_no),
-            update,
-            cond: Cond::eq("status", "draft"),
-        }])
-        .await
-    {
-        Ok(()) => Ok(a),
-        Err(StoreError::ConditionFailed { .. }) => Err(AppError::NotEditable),
-        Err(e) => Err(e.into()),
-    }
+    let write = records::update(
+        ApplicationRecord::key(requested, &a.application_no),
+        Changes::new().set(ApplicationRecord::DETAILS, &a.details),
+        ApplicationRecord::STATUS.is(&ApplicationStatus::Draft),
+    );
+    edit_result(Tx::new().step(write, EditConflict::NotDraft).run(app.table.as_ref()).await)?;
+    Ok(a)
 }
 
-pub async fn delete(app: &App, caller: MemberNo, ver: i64, requested: MemberNo, raw_no: &str) -> Result<(), AppError> {
+pub async fn delete(
+    app: &App,
+    caller: MemberNo,
+    ver: i64,
+    requested: MemberNo,
+    raw_no: &str,
+) -> Result<(), ApplicationError> {
     let a = get(app, caller, ver, requested, raw_no).await?;
-    let writes = vec![
-        Write::Delete { key: keys::application(requested, &a.application_no), cond: Cond::eq("status", "draft") },
-        Write::Delete {
-            key: keys::open_application(requested, a.details.kind(), a.cert_period_end),
-            cond: Cond::eq("application_no", a.application_no.0.as_str()),
-        },
-    ];
-    match app.table.transact(writes).await {
-        Ok(()) => Ok(()),
-        Err(StoreError::ConditionFailed { .. }) => Err(AppError::NotEditable),
-        Err(e) => Err(e.into()),
-    }
+    let tx = Tx::new()
+        .step(
+            records::delete(
+                ApplicationRecord::key(requested, &a.application_no),
+                ApplicationRecord::STATUS.is(&ApplicationStatus::Draft),
+            ),
+            EditConflict::NotDraft,
+        )
+        .step(
+            records::delete(
+                OpenApplicationRecord::key(requested, a.details.kind(), a.cert_period_end),
+                OpenApplicationRecord::APPLICATION_NO.is(&a.application_no),
+            ),
+            EditConflict::NotDraft,
+        );
+    edit_result(tx.run(app.table.as_ref()).await)
 }
 
 /// The checklist a member sees before submitting (one Query + the rule).
@@ -167,16 +208,15 @@ pub async fn check_eligibility(
     caller: MemberNo,
     ver: i64,
     requested: MemberNo,
-) -> Result<Eligibility, AppError> {
-    let (p, rule) = tokio::join!(own_partition(app, caller, ver, requested), renewal_rule(app));
-    let (p, rule) = (p?, rule?);
-    eligibility_of(app, &p, &rule)
+) -> Result<Eligibility, ApplicationError> {
+    let (own, rule) = tokio::join!(own_partition(app, caller, ver, requested), renewal_rule(app));
+    eligibility_of(app, &own?, &rule?)
 }
 
-fn eligibility_of(app: &App, p: &MemberPartition, rule: &RenewalRule) -> Result<Eligibility, AppError> {
-    let member = p.member.as_ref().ok_or(AppError::NotFound)?;
-    let cert = member.certification.as_ref().ok_or(AppError::NoCertification)?;
-    Ok(eligibility(rule, &cert.period, &p.credits, &p.invoices, member.collection_method, app.clock.today()))
+fn eligibility_of(app: &App, own: &OwnPartition, rule: &RenewalRule) -> Result<Eligibility, ApplicationError> {
+    let cert = own.member.certification.as_ref().ok_or(ApplicationError::NoCertification)?;
+    let p = &own.records;
+    Ok(eligibility(rule, &cert.period, &p.credits, &p.invoices, own.member.collection_method, app.clock.today()))
 }
 
 pub struct Submitted {
@@ -187,8 +227,8 @@ pub struct Submitted {
     pub already_submitted: bool,
 }
 
-fn already(p: &MemberPartition, a: Application) -> Submitted {
-    let invoice = a.invoice_no.as_ref().and_then(|n| p.invoices.iter().find(|i| &i.invoice_no == n).cloned());
+fn already(own: &OwnPartition, a: Application) -> Submitted {
+    let invoice = a.invoice_no.as_ref().and_then(|n| own.records.invoices.iter().find(|i| &i.invoice_no == n).cloned());
     Submitted { application: a, invoice, already_submitted: true }
 }
 
@@ -199,78 +239,81 @@ pub async fn submit(
     ver: i64,
     requested: MemberNo,
     raw_no: &str,
-) -> Result<Submitted, AppError> {
-    let (p, rule) = tokio::join!(own_partition(app, caller, ver, requested), renewal_rule(app));
-    let (p, rule) = (p?, rule?);
-    let a = find(&p, raw_no)?;
+) -> Result<Submitted, ApplicationError> {
+    let (own, rule) = tokio::join!(own_partition(app, caller, ver, requested), renewal_rule(app));
+    let (own, rule) = (own?, rule?);
+    let a = find(&own, raw_no)?;
     if a.status == ApplicationStatus::Submitted {
-        return Ok(already(&p, a));
+        return Ok(already(&own, a));
     }
-    let member = p.member.as_ref().expect("checked");
+    let member = &own.member;
     let now = app.clock.now();
     let mut submitted = a.clone();
     submitted.status = ApplicationStatus::Submitted;
     submitted.submitted_at = Some(now);
-    let mut marker = serde_json::Map::new();
-    marker.insert("application_no".into(), a.application_no.0.clone().into());
-    marker.insert("kind".into(), a.details.kind().code().into());
-    let mut writes = vec![
-        Write::Update {
-            key: keys::application(requested, &a.application_no),
-            update: Update::default().set("status", "submitted").set("submitted_at", json!(now)),
-            cond: Cond::eq("status", "draft"),
-        },
-        Write::Put {
-            item: portal_domain::table::Item::new(keys::submitted_application(requested, a.cert_period_end), marker),
-            cond: Cond::NotExists,
-        },
-    ];
     let mut invoice = None;
-    match &a.details {
+    let mail = match &a.details {
         ApplicationDetails::Renewal(_) => {
-            let e = eligibility_of(app, &p, &rule)?;
+            let e = eligibility_of(app, &own, &rule)?;
             if !e.eligible {
-                return Err(AppError::RenewalRefused(Box::new(e)));
+                return Err(ApplicationError::RenewalRefused(Box::new(e)));
             }
             let today = app.clock.today();
-            let fy = FiscalYear::containing(today);
-            let seq =
-                app.table.increment(&keys::counter(&format!("INVOICE#{}", today.year())), "next", 1, None).await?;
+            let seq = app.next_in_sequence(&format!("INVOICE#{}", today.year())).await?;
             let inv = Invoice {
                 invoice_no: InvoiceNo::new(today.year(), seq),
                 fee_type: FeeType::RenewalFee,
-                fiscal_year: fy,
+                fiscal_year: FiscalYear::containing(today),
                 amount: rule.renewal_fee,
                 due_date: today + chrono::Duration::days(RENEWAL_FEE_DAYS),
                 paid_on: None,
-                application_no: Some(a.application_no.0.clone()),
+                application_no: Some(a.application_no.clone()),
             };
             submitted.invoice_no = Some(inv.invoice_no.clone());
-            if let Write::Update { update, .. } = &mut writes[0] {
-                *update = std::mem::take(update).set("invoice_no", inv.invoice_no.0.as_str());
-            }
-            writes.push(Write::Put {
-                item: records::record_item(keys::invoice(requested, &inv.invoice_no), "invoice", &inv),
-                cond: Cond::NotExists,
-            });
-            writes
-                .push(outbox::enqueue(app, &mails::renewal_fee_guidance(&app.config, member, &a.application_no, &inv)));
+            let mail = mails::renewal_fee_guidance(&app.config, member, &a.application_no, &inv);
             invoice = Some(inv);
+            mail
         }
-        ApplicationDetails::Decline(_) => {
-            writes.push(outbox::enqueue(app, &mails::decline_accepted(&app.config, member, &a.application_no)));
-        }
+        ApplicationDetails::Decline(_) => mails::decline_accepted(&app.config, member, &a.application_no),
+    };
+    let mut changes = Changes::new()
+        .set(ApplicationRecord::STATUS, &ApplicationStatus::Submitted)
+        .set(ApplicationRecord::SUBMITTED_AT, &Some(now));
+    if submitted.invoice_no.is_some() {
+        changes = changes.set(ApplicationRecord::INVOICE_NO, &submitted.invoice_no);
     }
-    match app.table.transact(writes).await {
+    let marker = SubmittedMarker { application_no: a.application_no.clone(), kind: a.details.kind() };
+    let mut tx = Tx::new()
+        .step(
+            records::update(
+                ApplicationRecord::key(requested, &a.application_no),
+                changes,
+                ApplicationRecord::STATUS.is(&ApplicationStatus::Draft),
+            ),
+            SubmitConflict::NotDraft,
+        )
+        .step(
+            records::put(
+                records::item::<SubmittedRecord>(SubmittedRecord::key(requested, a.cert_period_end), &marker),
+                When::new_item(),
+            ),
+            SubmitConflict::OtherKindSubmitted,
+        );
+    if let Some(inv) = &invoice {
+        tx = tx.write(records::put(
+            records::item::<InvoiceRecord>(InvoiceRecord::key(requested, &inv.invoice_no), inv),
+            When::new_item(),
+        ));
+    }
+    match tx.write(outbox::enqueue(app, &mail)).run(app.table.as_ref()).await {
         Ok(()) => Ok(Submitted { application: submitted, invoice, already_submitted: false }),
         // Another request submitted this very application first: answer as it did.
-        Err(StoreError::ConditionFailed { index: 0 }) => {
-            let p = own_partition(app, caller, ver, requested).await?;
-            let a = find(&p, raw_no)?;
-            Ok(already(&p, a))
+        Err(TxError::Refused(SubmitConflict::NotDraft)) => {
+            let own = own_partition(app, caller, ver, requested).await?;
+            let a = find(&own, raw_no)?;
+            Ok(already(&own, a))
         }
-        // The other kind was submitted for this period.
-        Err(StoreError::ConditionFailed { index: 1 }) => Err(AppError::AlreadySubmitted),
-        Err(e) => Err(e.into()),
+        Err(TxError::Refused(SubmitConflict::OtherKindSubmitted)) => Err(ApplicationError::AlreadySubmitted),
+        Err(TxError::Store(e)) => Err(e.into()),
     }
 }

@@ -1,11 +1,12 @@
 //! Logging in and out, for members and staff, and changing a password.
 
-use portal_domain::table::{Cond, Update, Write};
 use portal_domain::{FieldErrors, MemberNo, NewPassword, PasswordAttempt, PersonName, StaffId, StaffRole};
 
-use crate::records::{self, Credentials};
+use crate::records::{
+    self, Changes, Credentials, MemberAuthRecord, MemberRecord, StaffAccount, StaffRecord, Tx, TxError, decode_opt,
+};
 use crate::throttle::Throttle;
-use crate::{App, AppError, keys, mails, outbox, password_hash};
+use crate::{App, AuthError, Fault, mails, outbox, password_hash};
 
 #[derive(Clone, Debug)]
 pub struct MemberLogin {
@@ -22,10 +23,17 @@ pub struct StaffLogin {
     pub session_version: i64,
 }
 
+/// Why a write on an account's sessions was refused.
+#[derive(Clone, Copy, Debug)]
+enum SessionConflict {
+    /// The session version moved since the caller's token was issued.
+    Ended,
+}
+
 fn parse_login<T>(
     id: Result<T, portal_domain::FieldError>,
     raw_password: &str,
-) -> Result<(T, PasswordAttempt), AppError> {
+) -> Result<(T, PasswordAttempt), AuthError> {
     let mut errs = FieldErrors::new();
     let id = errs.take(id);
     let pw = errs.take(PasswordAttempt::parse(raw_password));
@@ -35,17 +43,23 @@ fn parse_login<T>(
     }
 }
 
-/// Checks a password against a stored hash, or against a dummy hash when there is no
-/// account, so both cases take the same time and give the same answer.
-async fn verify_or_fail(throttle: &Throttle<'_>, pw: PasswordAttempt, hash: Option<String>) -> Result<(), AppError> {
-    let known = hash.is_some();
-    let hash = hash.unwrap_or_else(|| password_hash::dummy_hash().to_owned());
+/// Checks a password against a stored account, or against a dummy hash when there is
+/// none, so both cases take the same time and give the same answer. Returns the
+/// account only when the password is right.
+async fn verify_or_fail<A>(
+    throttle: &Throttle<'_>,
+    pw: PasswordAttempt,
+    account: Option<A>,
+    hash_of: impl Fn(&A) -> String,
+) -> Result<A, AuthError> {
+    let hash = account.as_ref().map(&hash_of).unwrap_or_else(|| password_hash::dummy_hash().to_owned());
     let ok = password_hash::verify(pw.expose().to_owned(), hash).await?;
-    if ok && known {
-        Ok(())
-    } else {
-        throttle.record_failure().await?;
-        Err(AppError::LoginFailed)
+    match account {
+        Some(a) if ok => Ok(a),
+        _ => {
+            throttle.record_failure().await?;
+            Err(AuthError::LoginFailed)
+        }
     }
 }
 
@@ -54,18 +68,17 @@ pub async fn login_member(
     raw_no: &str,
     raw_password: &str,
     address: Option<&str>,
-) -> Result<MemberLogin, AppError> {
+) -> Result<MemberLogin, AuthError> {
     let (no, pw) = parse_login(MemberNo::parse(raw_no), raw_password)?;
     let throttle = Throttle::new(app, "MEMBER", &no.to_string(), address);
-    let (auth_key, profile_key) = (keys::member_auth(no), keys::member_profile(no));
+    let (auth_key, profile_key) = (MemberAuthRecord::key(no), MemberRecord::key(no));
     let (allowed, auth, profile) =
         tokio::join!(throttle.check(), app.table.get(&auth_key), app.table.get(&profile_key));
     allowed?;
-    let creds = auth?.map(|i| records::credentials_from_item(&i)).transpose()?;
-    let member = profile?.map(|i| records::member_from_item(&i)).transpose()?;
-    let hash = creds.as_ref().filter(|_| member.is_some()).map(|c| c.password_hash.clone());
-    verify_or_fail(&throttle, pw, hash).await?;
-    let (creds, member) = (creds.expect("verified"), member.expect("verified"));
+    let creds = decode_opt::<MemberAuthRecord>(auth.map_err(Fault::from)?)?;
+    let member = decode_opt::<MemberRecord>(profile.map_err(Fault::from)?)?;
+    let account = creds.zip(member);
+    let (creds, member) = verify_or_fail(&throttle, pw, account, |(c, _)| c.password_hash.clone()).await?;
     Ok(MemberLogin { member_no: no, name: member.name, session_version: creds.session_version })
 }
 
@@ -74,46 +87,65 @@ pub async fn login_staff(
     raw_id: &str,
     raw_password: &str,
     address: Option<&str>,
-) -> Result<StaffLogin, AppError> {
+) -> Result<StaffLogin, AuthError> {
     let (id, pw) = parse_login(StaffId::parse(raw_id), raw_password)?;
     let throttle = Throttle::new(app, "STAFF", id.as_str(), address);
-    let key = keys::staff_auth(&id);
+    let key = StaffRecord::key(&id);
     let (allowed, account) = tokio::join!(throttle.check(), app.table.get(&key));
     allowed?;
-    let account = account?.map(|i| records::staff_from_item(&i)).transpose()?;
-    verify_or_fail(&throttle, pw, account.as_ref().map(|a| a.credentials.password_hash.clone())).await?;
-    let a = account.expect("verified");
+    let account = decode_opt::<StaffRecord>(account.map_err(Fault::from)?)?;
+    let a = verify_or_fail(&throttle, pw, account, |a| a.credentials.password_hash.clone()).await?;
     Ok(StaffLogin { staff_id: a.staff_id, name: a.name, role: a.role, session_version: a.credentials.session_version })
 }
 
-pub async fn staff_account(app: &App, id: &StaffId) -> Result<Option<records::StaffAccount>, AppError> {
-    app.table.get(&keys::staff_auth(id)).await?.map(|i| records::staff_from_item(&i)).transpose()
+pub async fn staff_account(app: &App, id: &StaffId) -> Result<Option<StaffAccount>, Fault> {
+    Ok(decode_opt::<StaffRecord>(app.table.get(&StaffRecord::key(id)).await?)?)
 }
 
-/// Ends every session of the account that `version` belongs to. Ending an already
-/// ended session is not an error.
-pub async fn logout(app: &App, key: portal_domain::table::Key, version: i64) -> Result<(), AppError> {
-    match app.table.transact(vec![records::bump_session_version(key, version)]).await {
-        Ok(()) | Err(portal_domain::table::StoreError::ConditionFailed { .. }) => Ok(()),
-        Err(e) => Err(e.into()),
+/// Ends every session of a member: the version moves on, but only from the value the
+/// caller's token carries. Ending an already ended session is not an error.
+pub async fn logout_member(app: &App, no: MemberNo, version: i64) -> Result<(), Fault> {
+    let write = records::update(
+        MemberAuthRecord::key(no),
+        Changes::new().add(MemberAuthRecord::SESSION_VERSION, 1),
+        MemberAuthRecord::SESSION_VERSION.is(&version),
+    );
+    ended_ok(Tx::new().step(write, SessionConflict::Ended).run(app.table.as_ref()).await)
+}
+
+/// Ends every session of a staff account (as [`logout_member`]).
+pub async fn logout_staff(app: &App, id: &StaffId, version: i64) -> Result<(), Fault> {
+    let write = records::update(
+        StaffRecord::key(id),
+        Changes::new().add(StaffRecord::SESSION_VERSION, 1),
+        StaffRecord::SESSION_VERSION.is(&version),
+    );
+    ended_ok(Tx::new().step(write, SessionConflict::Ended).run(app.table.as_ref()).await)
+}
+
+fn ended_ok(r: Result<(), TxError<SessionConflict>>) -> Result<(), Fault> {
+    match r {
+        Ok(()) | Err(TxError::Refused(SessionConflict::Ended)) => Ok(()),
+        Err(TxError::Store(e)) => Err(e.into()),
     }
 }
 
-/// Changes a logged-in member's password: ends every other session and tells the
-/// member by mail. Returns the new session version for the caller's fresh session.
+/// Changes a logged-in member's password: ends every other session (and every
+/// outstanding reset link) and tells the member by mail. Returns the new session
+/// version for the caller's fresh session.
 pub async fn change_member_password(
     app: &App,
     no: MemberNo,
     session_version: i64,
     raw_current: &str,
     raw_new: &str,
-) -> Result<i64, AppError> {
-    let (auth_key, profile_key) = (keys::member_auth(no), keys::member_profile(no));
+) -> Result<i64, AuthError> {
+    let (auth_key, profile_key) = (MemberAuthRecord::key(no), MemberRecord::key(no));
     let (auth, profile) = tokio::join!(app.table.get(&auth_key), app.table.get(&profile_key));
-    let creds: Credentials = records::credentials_from_item(&auth?.ok_or(AppError::Unauthenticated)?)?;
-    let member = records::member_from_item(&profile?.ok_or(AppError::Unauthenticated)?)?;
+    let creds: Credentials = decode_opt::<MemberAuthRecord>(auth?)?.ok_or(AuthError::SessionEnded)?;
+    let member = decode_opt::<MemberRecord>(profile?)?.ok_or(AuthError::SessionEnded)?;
     if creds.session_version != session_version {
-        return Err(AppError::Unauthenticated);
+        return Err(AuthError::SessionEnded);
     }
     let mut errs = FieldErrors::new();
     let current = errs.take(PasswordAttempt::parse(raw_current).map_err(|e| e.for_field("current_password")));
@@ -125,20 +157,26 @@ pub async fn change_member_password(
     throttle.check().await?;
     if !password_hash::verify(current.expose().to_owned(), creds.password_hash).await? {
         throttle.record_failure().await?;
-        return Err(AppError::WrongCurrentPassword);
+        return Err(AuthError::WrongCurrentPassword);
     }
     let new_hash = password_hash::hash(new.expose().to_owned()).await?;
-    let writes = vec![
-        Write::Update {
-            key: keys::member_auth(no),
-            update: Update::default().set("password_hash", new_hash).add("session_version", 1),
-            cond: Cond::eq("session_version", session_version),
-        },
-        outbox::enqueue(app, &mails::password_changed(&app.config, &member.email, &member.name)),
-    ];
-    match app.table.transact(writes).await {
+    let tx = Tx::new()
+        .step(
+            records::update(auth_key, new_password(&new_hash), MemberAuthRecord::SESSION_VERSION.is(&session_version)),
+            SessionConflict::Ended,
+        )
+        .write(outbox::enqueue(app, &mails::password_changed(&app.config, &member.email, &member.name)));
+    match tx.run(app.table.as_ref()).await {
         Ok(()) => Ok(session_version + 1),
-        Err(portal_domain::table::StoreError::ConditionFailed { .. }) => Err(AppError::Unauthenticated),
-        Err(e) => Err(e.into()),
+        Err(TxError::Refused(SessionConflict::Ended)) => Err(AuthError::SessionEnded),
+        Err(TxError::Store(e)) => Err(e.into()),
     }
+}
+
+/// A new password hash: every session and every reset link issued before ends.
+pub fn new_password(hash: &str) -> Changes<MemberAuthRecord> {
+    Changes::new()
+        .set(MemberAuthRecord::PASSWORD_HASH, &hash.to_owned())
+        .add(MemberAuthRecord::SESSION_VERSION, 1)
+        .add(MemberAuthRecord::PASSWORD_VERSION, 1)
 }

@@ -3,7 +3,7 @@
 use portal_domain::{CollectionMethod, Invoice, InvoiceNo, MemberNo};
 
 use crate::profile::own_partition;
-use crate::{App, AppError};
+use crate::{AccessError, App};
 
 pub struct Invoices {
     pub collection_method: CollectionMethod,
@@ -11,11 +11,11 @@ pub struct Invoices {
     pub invoices: Vec<Invoice>,
 }
 
-pub async fn invoices(app: &App, caller: MemberNo, ver: i64, requested: MemberNo) -> Result<Invoices, AppError> {
-    let p = own_partition(app, caller, ver, requested).await?;
-    let mut invoices = p.invoices;
-    invoices.sort_by(|a, b| b.fiscal_year.cmp(&a.fiscal_year).then(b.invoice_no.0.cmp(&a.invoice_no.0)));
-    Ok(Invoices { collection_method: p.member.expect("checked").collection_method, invoices })
+pub async fn invoices(app: &App, caller: MemberNo, ver: i64, requested: MemberNo) -> Result<Invoices, AccessError> {
+    let own = own_partition(app, caller, ver, requested).await?;
+    let mut invoices = own.records.invoices;
+    invoices.sort_by(|a, b| b.fiscal_year.cmp(&a.fiscal_year).then(b.invoice_no.cmp(&a.invoice_no)));
+    Ok(Invoices { collection_method: own.member.collection_method, invoices })
 }
 
 pub async fn invoice(
@@ -24,8 +24,8 @@ pub async fn invoice(
     ver: i64,
     requested: MemberNo,
     raw_no: &str,
-) -> Result<Invoice, AppError> {
-    let no = InvoiceNo::parse(raw_no).ok_or(AppError::NotFound)?;
-    let p = own_partition(app, caller, ver, requested).await?;
-    p.invoices.into_iter().find(|i| i.invoice_no == no).ok_or(AppError::NotFound)
+) -> Result<Invoice, AccessError> {
+    let no = InvoiceNo::parse(raw_no).ok_or(AccessError::NotFound)?;
+    let own = own_partition(app, caller, ver, requested).await?;
+    own.records.invoices.into_iter().find(|i| i.invoice_no == no).ok_or(AccessError::NotFound)
 }

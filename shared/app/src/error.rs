@@ -1,33 +1,107 @@
-//! What a use case can answer besides success. The HTTP layer maps each variant to a
-//! status and a stable code; the Display text is the Japanese message a user reads.
+//! What use cases answer besides success: one error type per family of use cases, each
+//! with its own refusals (whose Display is the Japanese message a user reads) and a
+//! [`Fault`] for what went wrong underneath, with its cause chain kept for the log.
+//! The HTTP layer alone decides statuses and codes.
 
-use portal_domain::FieldErrors;
 use portal_domain::table::StoreError;
+use portal_domain::{Eligibility, FieldError, FieldErrors};
 
+use crate::records::RecordError;
+
+/// What fails under a use case without being the user's doing.
 #[derive(Debug, thiserror::Error)]
-pub enum AppError {
+pub enum Fault {
+    #[error("store call failed")]
+    Store(#[from] StoreError),
+    #[error("stored record unreadable")]
+    Record(#[from] RecordError),
+    #[error("background task failed")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+impl Fault {
+    /// The store error underneath, if that is what failed (for 409 / 503 answers).
+    pub fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            Fault::Store(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Lets `?` turn a store, record or task failure into a family's `Fault` variant.
+macro_rules! faults_into {
+    ($($family:ty),*) => {$(
+        impl From<StoreError> for $family {
+            fn from(e: StoreError) -> Self {
+                Fault::from(e).into()
+            }
+        }
+        impl From<RecordError> for $family {
+            fn from(e: RecordError) -> Self {
+                Fault::from(e).into()
+            }
+        }
+        impl From<tokio::task::JoinError> for $family {
+            fn from(e: tokio::task::JoinError) -> Self {
+                Fault::from(e).into()
+            }
+        }
+    )*};
+}
+
+/// Reading a member's own records: the session must still be current and the record
+/// the caller's own.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// The session's version no longer matches (logged out, password changed).
+    #[error("ログインしてください。")]
+    SessionEnded,
+    /// Not there, or another member's: the same answer, revealing nothing.
+    #[error("お探しの情報は見つかりませんでした。")]
+    NotFound,
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// Logging in and out, changing a password.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
     #[error("入力内容に誤りがあります。各項目をご確認ください。")]
     Invalid(FieldErrors),
-    /// Same answer for an unknown member and a wrong password.
+    /// Same answer for an unknown account and a wrong password.
     #[error("会員番号またはパスワードが正しくありません。")]
     LoginFailed,
     #[error("ログインに続けて失敗したため、一時的にログインできません。{} 分ほど時間をおいてから再度お試しください。パスワードがご不明な場合は「パスワードをお忘れですか？」から再設定できます。", retry_after_secs.div_ceil(60))]
     TooManyAttempts { retry_after_secs: u64 },
     #[error("ログインしてください。")]
-    Unauthenticated,
+    SessionEnded,
+    #[error("現在のパスワードが正しくありません。")]
+    WrongCurrentPassword,
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// Password reset by mail.
+#[derive(Debug, thiserror::Error)]
+pub enum ResetError {
+    #[error("入力内容に誤りがあります。各項目をご確認ください。")]
+    Invalid(FieldErrors),
     #[error(
         "このリンクは無効か、有効期限が切れています。お手数ですが、もう一度パスワードの再設定をお申し込みください。"
     )]
     InvalidToken,
-    #[error("現在のパスワードが正しくありません。")]
-    WrongCurrentPassword,
-    #[error("お探しの情報は見つかりませんでした。")]
-    NotFound,
-    #[error("他の操作と重なったため処理できませんでした。もう一度お試しください。")]
-    Conflict,
-    /// STEP④ refused: the eligibility says why (dues, units, or both).
-    #[error("専門医資格更新の申請ができません。")]
-    RenewalRefused(Box<portal_domain::Eligibility>),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// 専門医資格申請情報: create, edit, delete, submit.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplicationError {
+    #[error("入力内容に誤りがあります。各項目をご確認ください。")]
+    Invalid(FieldErrors),
+    #[error(transparent)]
+    Access(#[from] AccessError),
     #[error("この種別の申請情報はすでに作成されています。申請番号を開いて内容をご確認ください。")]
     ApplicationExists,
     #[error("この認定期間の申請はすでに完了しています。")]
@@ -36,20 +110,44 @@ pub enum AppError {
     NotEditable,
     #[error("循環器専門医の認定情報が登録されていないため申請できません。事務局までお問い合わせください。")]
     NoCertification,
-    #[error("ただいま処理できません。しばらくしてから再度お試しください。")]
-    Store(#[from] StoreError),
-    #[error("ただいま処理できません。しばらくしてから再度お試しください。")]
-    Internal(String),
+    /// STEP④ refused: the eligibility says why (dues, units, or both).
+    #[error("専門医資格更新の申請ができません。")]
+    RenewalRefused(Box<Eligibility>),
+    #[error(transparent)]
+    Fault(#[from] Fault),
 }
 
-impl From<FieldErrors> for AppError {
+/// Writing the local portal's demo data.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("demo data does not parse: {0}")]
+    Data(#[from] FieldError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+faults_into!(AccessError, AuthError, ResetError, ApplicationError, SeedError);
+
+impl From<FieldErrors> for AuthError {
     fn from(e: FieldErrors) -> Self {
-        AppError::Invalid(e)
+        AuthError::Invalid(e)
     }
 }
 
-impl From<portal_domain::FieldError> for AppError {
-    fn from(e: portal_domain::FieldError) -> Self {
-        AppError::Invalid(e.into())
+impl From<FieldErrors> for ResetError {
+    fn from(e: FieldErrors) -> Self {
+        ResetError::Invalid(e)
+    }
+}
+
+impl From<FieldErrors> for ApplicationError {
+    fn from(e: FieldErrors) -> Self {
+        ApplicationError::Invalid(e)
+    }
+}
+
+impl From<FieldError> for ApplicationError {
+    fn from(e: FieldError) -> Self {
+        ApplicationError::Invalid(e.into())
     }
 }

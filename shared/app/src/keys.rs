@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use portal_domain::table::Key;
-use portal_domain::{ApplicationKind, ApplicationNo, InvoiceNo, MemberNo, StaffId};
+use portal_domain::{ApplicationKind, ApplicationNo, CreditNo, InvoiceNo, MemberNo, StaffId};
 
 /// A member's whole page lives under one partition, so it is one Query.
 pub fn member_pk(m: MemberNo) -> String {
@@ -74,7 +74,7 @@ pub fn invoice(m: MemberNo, no: &InvoiceNo) -> Key {
 }
 pub const INVOICE_PREFIX: &str = "INVOICE#";
 
-pub fn credit(m: MemberNo, credit_no: &str) -> Key {
+pub fn credit(m: MemberNo, credit_no: &CreditNo) -> Key {
     Key::new(member_pk(m), format!("{CREDIT_PREFIX}{credit_no}"))
 }
 pub const CREDIT_PREFIX: &str = "CREDIT#";
@@ -118,7 +118,7 @@ mod tests {
         );
         assert_eq!(submitted_application(m, end), Key::new("MEMBER#100001", "SUBMITTED#2027-03-31"));
         assert_eq!(invoice(m, &InvoiceNo::new(2026, 7)), Key::new("MEMBER#100001", "INVOICE#INV-2026-000007"));
-        assert_eq!(credit(m, "C-000001"), Key::new("MEMBER#100001", "CREDIT#C-000001"));
+        assert_eq!(credit(m, &CreditNo::new(1)), Key::new("MEMBER#100001", "CREDIT#C-000001"));
         assert_eq!(counter("APPLICATION#2026"), Key::new("COUNTER", "APPLICATION#2026"));
         assert_eq!(renewal_rule(), Key::new("RULE", "RENEWAL"));
     }

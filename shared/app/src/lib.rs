@@ -12,6 +12,7 @@ pub mod password_hash;
 pub mod profile;
 pub mod records;
 pub mod reset;
+pub mod retrying;
 pub mod seed;
 pub mod throttle;
 
@@ -20,7 +21,9 @@ use std::sync::Arc;
 use portal_domain::Clock;
 use portal_domain::table::Table;
 
-pub use error::AppError;
+pub use error::{AccessError, ApplicationError, AuthError, Fault, ResetError, SeedError};
+
+use records::{Changes, SequenceRecord, decode};
 
 /// Settings that use cases need and that differ per deployment.
 #[derive(Clone, Debug)]
@@ -45,11 +48,25 @@ pub struct App {
 }
 
 impl App {
+    /// The store is wrapped in bounded retries (see [`retrying`]), so every use case
+    /// rides out a lost transaction race or a moment of throttling.
     pub fn new(table: Arc<dyn Table>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
-        App { table, clock, config }
+        App { table: Arc::new(retrying::Retrying::new(table)), clock, config }
     }
 
     pub fn now_epoch(&self) -> i64 {
         self.clock.now().timestamp()
+    }
+
+    /// The next number of sequence `name` (1, 2, …), never handed out twice.
+    pub async fn next_in_sequence(&self, name: &str) -> Result<i64, Fault> {
+        self.reserve_in_sequence(name, 1).await
+    }
+
+    /// Reserves `n` numbers of sequence `name` at once; returns the last of them.
+    pub async fn reserve_in_sequence(&self, name: &str, n: i64) -> Result<i64, Fault> {
+        let changes = Changes::<SequenceRecord>::new().add(SequenceRecord::NEXT, n);
+        let item = self.table.update_returning(&SequenceRecord::key(name), changes.into_update()).await?;
+        Ok(decode::<SequenceRecord>(&item)?.next)
     }
 }

@@ -2,33 +2,40 @@
 //! causes it, so it is never lost; a sender delivers due mails, retrying with backoff,
 //! and marks each one sent exactly once (conditional writes on a lease).
 
-use portal_domain::Mail;
 use portal_domain::mail::{MailError, Mailer};
-use portal_domain::table::{Cond, Item, Update, Write};
-use serde_json::{Map, Value, json};
+use portal_domain::table::{Item, Write};
+use portal_domain::{Email, Mail};
 
-use crate::{App, AppError, keys};
+use crate::records::{self, Changes, MailState, OutboxMail, OutboxRecord, Tx, TxError, When, decode};
+use crate::{App, Fault, keys};
 
 /// After this many failed attempts a mail is parked as failed for an operator.
 pub const MAX_ATTEMPTS: i64 = 8;
 /// How long a sender owns a mail it is delivering.
 pub const LEASE_SECS: i64 = 120;
+/// Mails claimed per page of a drain.
+pub const PAGE: usize = 25;
 
 /// The write that puts `mail` in the outbox, due now. Add it to the transaction of the
 /// change that causes the mail.
 pub fn enqueue(app: &App, mail: &Mail) -> Write {
     let id = uuid::Uuid::new_v4().simple().to_string();
     let now = app.now_epoch();
-    let mut attrs = Map::new();
-    attrs.insert("type".into(), "mail".into());
-    attrs.insert("to".into(), mail.to.as_str().into());
-    attrs.insert("subject".into(), mail.subject.clone().into());
-    attrs.insert("body".into(), mail.body.clone().into());
-    attrs.insert("status".into(), "pending".into());
-    attrs.insert("attempts".into(), 0.into());
-    attrs.insert("created_at".into(), now.into());
-    let item = Item::new(keys::outbox_mail(&id), attrs).with_gsi1(keys::outbox_pending_gsi(now, &id));
-    Write::Put { item, cond: Cond::NotExists }
+    let stored = OutboxMail {
+        to: mail.to.as_str().to_owned(),
+        subject: mail.subject.clone(),
+        body: mail.body.clone(),
+        status: MailState::Pending,
+        attempts: 0,
+        created_at: now,
+        lease: None,
+        lease_until: None,
+        last_error: None,
+        sent_at: None,
+    };
+    let item =
+        records::item::<OutboxRecord>(OutboxRecord::key(&id), &stored).with_gsi1(keys::outbox_pending_gsi(now, &id));
+    records::put(item, When::new_item())
 }
 
 /// Backoff before attempt `n + 1`: 30 s, 1 min, 2 min, … capped at one hour.
@@ -43,83 +50,124 @@ pub struct Delivery {
     pub failed: usize,
 }
 
-fn mail_of(item: &Item) -> Result<Mail, AppError> {
-    serde_json::from_value(json!({
-        "to": item.attrs.get("to").cloned().unwrap_or(Value::Null),
-        "subject": item.attrs.get("subject").cloned().unwrap_or(Value::Null),
-        "body": item.attrs.get("body").cloned().unwrap_or(Value::Null),
-    }))
-    .map_err(|e| AppError::Internal(format!("corrupt outbox mail {}: {e}", item.key.pk)))
+impl Delivery {
+    fn total(&self) -> usize {
+        self.sent + self.retried + self.failed
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum LeaseConflict {
+    /// Another sender claimed the mail (or it is no longer pending).
+    Taken,
+    /// Our lease ran out while sending and another sender now owns the mail.
+    Lost,
+}
+
+fn due_at(item: &Item) -> i64 {
+    item.gsi1.as_ref().and_then(|g| g.sk.split('#').next()?.parse().ok()).unwrap_or(i64::MAX)
 }
 
 /// Delivers up to `limit` mails that are due. Safe to run in several places at once:
 /// a mail is claimed with a conditional write before it is sent.
-pub async fn deliver_due(app: &App, mailer: &dyn Mailer, limit: usize) -> Result<Delivery, AppError> {
+pub async fn deliver_due(app: &App, mailer: &dyn Mailer, limit: usize) -> Result<Delivery, Fault> {
     let now = app.now_epoch();
     let mut report = Delivery::default();
-    let due = app.table.query_gsi1(keys::OUTBOX_PENDING, "", limit).await?;
-    for item in due {
-        let due_at: i64 = item.gsi1.as_ref().and_then(|g| g.sk.split('#').next()?.parse().ok()).unwrap_or(i64::MAX);
-        if due_at > now {
+    for item in app.table.query_gsi1(keys::OUTBOX_PENDING, "", limit).await? {
+        if due_at(&item) > now {
             break; // ordered by due time: the rest are not due either
         }
-        let lease = uuid::Uuid::new_v4().simple().to_string();
-        let claim = Write::Update {
-            key: item.key.clone(),
-            update: Update::default()
-                .set("lease", lease.as_str())
-                .set("lease_until", now + LEASE_SECS)
-                .add("attempts", 1),
-            cond: Cond::And(vec![
-                Cond::eq("status", "pending"),
-                Cond::Or(vec![Cond::AttrAbsent("lease_until".into()), Cond::Lt("lease_until".into(), now)]),
-            ]),
-        };
-        match app.table.transact(vec![claim]).await {
-            Ok(()) => {}
-            Err(portal_domain::table::StoreError::ConditionFailed { .. }) => continue, // another sender has it
-            Err(e) => return Err(e.into()),
-        }
-        let attempts = item.int("attempts").unwrap_or(0) + 1;
-        let mine = Cond::eq("lease", lease.as_str());
         let id = item.key.pk.trim_start_matches("OUTBOX#").to_owned();
-        let result = match mail_of(&item) {
-            Ok(mail) => mailer.send(&mail).await,
-            Err(e) => Err(MailError::Permanent(e.to_string())),
+        let mail = match decode::<OutboxRecord>(&item) {
+            Ok(m) => m,
+            Err(e) => {
+                // An unreadable mail must not block the queue: park it for an operator.
+                tracing::error!(error = %e, "unreadable outbox item; parked as failed");
+                let park = Changes::<OutboxRecord>::new().gsi1(Some(keys::outbox_failed_gsi(now, &id)));
+                Tx::plain()
+                    .write(records::update(item.key.clone(), park, When::exists()))
+                    .apply(app.table.as_ref())
+                    .await?;
+                report.failed += 1;
+                continue;
+            }
         };
-        let update = match result {
+        let lease = uuid::Uuid::new_v4().simple().to_string();
+        let claim = records::update(
+            item.key.clone(),
+            Changes::new()
+                .set(OutboxRecord::LEASE, &Some(lease.clone()))
+                .set(OutboxRecord::LEASE_UNTIL, &Some(now + LEASE_SECS))
+                .add(OutboxRecord::ATTEMPTS, 1),
+            OutboxRecord::STATE
+                .is(&MailState::Pending)
+                .and(OutboxRecord::LEASE_UNTIL.absent().or(OutboxRecord::LEASE_UNTIL.below(now))),
+        );
+        match Tx::new().step(claim, LeaseConflict::Taken).run(app.table.as_ref()).await {
+            Ok(()) => {}
+            Err(TxError::Refused(_)) => continue, // another sender has it
+            Err(TxError::Store(e)) => return Err(e.into()),
+        }
+        let attempts = mail.attempts + 1;
+        let result = match Email::parse(&mail.to) {
+            Ok(to) => mailer.send(&Mail { to, subject: mail.subject, body: mail.body }).await,
+            Err(_) => Err(MailError::Permanent("the stored address does not parse".into())),
+        };
+        let outcome = match result {
             Ok(()) => {
                 report.sent += 1;
-                Update::default().set("status", "sent").set("sent_at", now).gsi1(None)
+                Changes::new()
+                    .set(OutboxRecord::STATE, &MailState::Sent)
+                    .set(OutboxRecord::SENT_AT, &Some(now))
+                    .gsi1(None)
             }
             Err(e) if matches!(e, MailError::Transient(_)) && attempts < MAX_ATTEMPTS => {
                 tracing::warn!(mail_id = %id, attempts, error = %e, "mail delivery failed; will retry");
                 report.retried += 1;
                 let next = now + backoff_secs(attempts);
-                Update::default().set("last_error", e.to_string()).gsi1(Some(keys::outbox_pending_gsi(next, &id)))
+                Changes::new()
+                    .set(OutboxRecord::LAST_ERROR, &Some(e.to_string()))
+                    .gsi1(Some(keys::outbox_pending_gsi(next, &id)))
             }
             Err(e) => {
                 tracing::error!(mail_id = %id, attempts, error = %e, "mail delivery failed; parked for an operator");
                 report.failed += 1;
-                Update::default()
-                    .set("status", "failed")
-                    .set("last_error", e.to_string())
+                Changes::new()
+                    .set(OutboxRecord::STATE, &MailState::Failed)
+                    .set(OutboxRecord::LAST_ERROR, &Some(e.to_string()))
                     .gsi1(Some(keys::outbox_failed_gsi(now, &id)))
             }
         };
-        let finish =
-            Write::Update { key: item.key.clone(), update: update.remove("lease").remove("lease_until"), cond: mine };
-        match app.table.transact(vec![finish]).await {
+        let finish = records::update(
+            item.key.clone(),
+            outcome.remove(OutboxRecord::LEASE).remove(OutboxRecord::LEASE_UNTIL),
+            OutboxRecord::LEASE.is(&Some(lease)),
+        );
+        match Tx::new().step(finish, LeaseConflict::Lost).run(app.table.as_ref()).await {
             Ok(()) => {}
-            // The lease ran out while sending (a send slower than LEASE_SECS) and another
-            // sender now owns the mail: its outcome is that sender's to record.
-            Err(portal_domain::table::StoreError::ConditionFailed { .. }) => {
+            // A send slower than LEASE_SECS: the sender that now holds the mail records
+            // its outcome.
+            Err(TxError::Refused(_)) => {
                 tracing::warn!(mail_id = %id, "outbox lease lost while sending; left to the sender that holds it");
             }
-            Err(e) => return Err(e.into()),
+            Err(TxError::Store(e)) => return Err(e.into()),
         }
     }
     Ok(report)
+}
+
+/// Delivers pages of due mails until none is left (the sender function's whole run).
+pub async fn drain(app: &App, mailer: &dyn Mailer) -> Result<Delivery, Fault> {
+    let mut total = Delivery::default();
+    loop {
+        let d = deliver_due(app, mailer, PAGE).await?;
+        if d.total() == 0 {
+            return Ok(total);
+        }
+        total.sent += d.sent;
+        total.retried += d.retried;
+        total.failed += d.failed;
+    }
 }
 
 #[cfg(test)]

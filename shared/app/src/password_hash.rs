@@ -7,8 +7,6 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use crate::AppError;
-
 fn argon2() -> Argon2<'static> {
     let params = Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
@@ -31,14 +29,12 @@ pub fn verify_blocking(password: &str, phc: &str) -> bool {
     }
 }
 
-pub async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.map_err(|e| AppError::Internal(e.to_string()))
+pub async fn hash(password: String) -> Result<String, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(move || hash_blocking(&password)).await
 }
 
-pub async fn verify(password: String, phc: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || verify_blocking(&password, &phc))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))
+pub async fn verify(password: String, phc: String) -> Result<bool, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(move || verify_blocking(&password, &phc)).await
 }
 
 /// A hash of a random password, verified against when the account does not exist so

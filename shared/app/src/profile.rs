@@ -2,18 +2,25 @@
 //! member's partition.
 
 use portal_domain::{Application, Credit, Member, MemberNo};
-use serde::Serialize;
 
 use crate::records::MemberPartition;
-use crate::{App, AppError, keys};
+use crate::{AccessError, App, keys};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct MemberProfile {
     pub member: Member,
     /// 専門医資格申請情報, newest first.
     pub applications: Vec<Application>,
     /// 単位情報, newest first.
     pub credits: Vec<Credit>,
+}
+
+/// A member's partition read for the member themself: the session is still current
+/// (its version matches the AUTH item) and the member exists.
+#[derive(Debug)]
+pub struct OwnPartition {
+    pub member: Member,
+    pub records: MemberPartition,
 }
 
 /// Reads the caller's own partition (one Query) and checks the session version against
@@ -23,13 +30,16 @@ pub async fn own_partition(
     caller: MemberNo,
     session_version: i64,
     requested: MemberNo,
-) -> Result<MemberPartition, AppError> {
+) -> Result<OwnPartition, AccessError> {
     if caller != requested {
-        return Err(AppError::NotFound);
+        return Err(AccessError::NotFound);
     }
-    let p = MemberPartition::from_items(&app.table.query(&keys::member_pk(requested), "").await?)?;
-    p.checked_member(session_version)?;
-    Ok(p)
+    let mut records = MemberPartition::from_items(&app.table.query(&keys::member_pk(requested), "").await?)?;
+    if records.session_version != Some(session_version) {
+        return Err(AccessError::SessionEnded);
+    }
+    let member = records.member.take().ok_or(AccessError::NotFound)?;
+    Ok(OwnPartition { member, records })
 }
 
 pub async fn member_profile(
@@ -37,10 +47,9 @@ pub async fn member_profile(
     caller: MemberNo,
     session_version: i64,
     requested: MemberNo,
-) -> Result<MemberProfile, AppError> {
-    let mut p = own_partition(app, caller, session_version, requested).await?;
+) -> Result<MemberProfile, AccessError> {
+    let OwnPartition { member, records: mut p } = own_partition(app, caller, session_version, requested).await?;
     p.applications.sort_by_key(|a| std::cmp::Reverse(a.created_at));
     p.credits.sort_by(|a, b| b.earned_on.cmp(&a.earned_on).then(b.credit_no.cmp(&a.credit_no)));
-    let member = p.member.expect("checked");
     Ok(MemberProfile { member, applications: p.applications, credits: p.credits })
 }

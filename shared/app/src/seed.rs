@@ -1,15 +1,16 @@
 //! Demo data of SPEC §13, for the local portal only: a deployment never calls this.
 
 use chrono::{Datelike, NaiveDate};
-use portal_domain::table::{Cond, Item, Write};
 use portal_domain::{
-    CertNo, CertPeriod, Certification, CollectionMethod, Credit, CreditSource, CreditStatus, Email, FeeType,
+    CertNo, CertPeriod, Certification, CollectionMethod, Credit, CreditNo, CreditSource, CreditStatus, Email, FeeType,
     FiscalYear, Invoice, InvoiceNo, MailingAddress, Member, MemberNo, PersonName, RenewalRule, StaffId, StaffRole,
 };
-use serde_json::Map;
 
-use crate::records::{self, Credentials, StaffAccount};
-use crate::{App, AppError, keys, password_hash};
+use crate::records::{
+    self, Credentials, CreditRecord, InvoiceRecord, MemberAuthRecord, MemberRecord, NoRefusal, RenewalRuleRecord,
+    SeedMarker, SeedMarkerRecord, StaffAccount, StaffRecord, Tx, When,
+};
+use crate::{App, Fault, SeedError, password_hash};
 
 pub const DEMO_PASSWORD: &str = "demo-Junkanki-2025";
 
@@ -96,16 +97,17 @@ pub fn demo_period(today: NaiveDate) -> CertPeriod {
 }
 
 /// Creates the demo accounts once; returns whether it wrote anything.
-pub async fn demo(app: &App) -> Result<bool, AppError> {
-    let marker = keys::seed_marker("demo");
-    if app.table.get(&marker).await?.is_some() {
+pub async fn demo(app: &App) -> Result<bool, SeedError> {
+    let marker = SeedMarkerRecord::key("demo");
+    if app.table.get(&marker).await.map_err(Fault::from)?.is_some() {
         return Ok(false);
     }
     let period = demo_period(app.clock.today());
     // One hash for every demo account: they share the published demo password anyway.
     let hash = password_hash::hash(DEMO_PASSWORD.to_owned()).await?;
-    let creds = Credentials { password_hash: hash, session_version: 1 };
-    let mut writes = vec![Write::Put { item: Item::new(marker, Map::new()), cond: Cond::NotExists }];
+    let creds = Credentials { password_hash: hash, session_version: 1, password_version: 0 };
+    let mut tx: Tx<NoRefusal> = Tx::plain()
+        .write(records::put(records::item::<SeedMarkerRecord>(marker, &SeedMarker::default()), When::new_item()));
     let today = app.clock.today();
     let years: Vec<FiscalYear> = (FiscalYear::containing(period.start()).year()..=FiscalYear::containing(today).year())
         .map(FiscalYear::new)
@@ -113,19 +115,15 @@ pub async fn demo(app: &App) -> Result<bool, AppError> {
     // Number ranges from the same counters live allocations use, so nothing collides.
     let mut invoice_seq = Vec::new();
     for fy in &years {
-        let last = app
-            .table
-            .increment(&keys::counter(&format!("INVOICE#{}", fy.year())), "next", DEMO_MEMBERS.len() as i64, None)
-            .await?;
+        let last = app.reserve_in_sequence(&format!("INVOICE#{}", fy.year()), DEMO_MEMBERS.len() as i64).await?;
         invoice_seq.push(last - DEMO_MEMBERS.len() as i64 + 1);
     }
     let credit_total: u32 = DEMO_MEMBERS.iter().flat_map(|m| demo_credits(m.0)).map(|(_, n, _)| n).sum();
-    let mut credit_seq =
-        app.table.increment(&keys::counter("CREDIT"), "next", credit_total as i64, None).await? - credit_total as i64;
-    writes.push(Write::Put {
-        item: records::record_item(keys::renewal_rule(), "renewal_rule", &RenewalRule::default()),
-        cond: Cond::Always,
-    });
+    let mut credit_seq = app.reserve_in_sequence("CREDIT", credit_total as i64).await? - credit_total as i64;
+    tx = tx.write(records::put(
+        records::item::<RenewalRuleRecord>(RenewalRuleRecord::key(), &RenewalRule::default()),
+        When::always(),
+    ));
     for (m, (no, name, cert_no, method, postal, address, org)) in DEMO_MEMBERS.into_iter().enumerate() {
         let member_no = MemberNo::parse(no)?;
         let member = Member {
@@ -144,8 +142,12 @@ pub async fn demo(app: &App) -> Result<bool, AppError> {
                 period,
             }),
         };
-        writes.push(Write::Put { item: records::member_item(&member), cond: Cond::NotExists });
-        writes.push(Write::Put { item: records::member_auth_item(member_no, &creds), cond: Cond::NotExists });
+        tx = tx
+            .write(records::put(records::item::<MemberRecord>(MemberRecord::key(member_no), &member), When::new_item()))
+            .write(records::put(
+                records::item::<MemberAuthRecord>(MemberAuthRecord::key(member_no), &creds),
+                When::new_item(),
+            ));
         for (y, fy) in years.iter().enumerate() {
             // 100002 has not paid this fiscal year's dues; everyone else has paid all.
             let unpaid = no == "100002" && *fy == FiscalYear::containing(today);
@@ -158,17 +160,17 @@ pub async fn demo(app: &App) -> Result<bool, AppError> {
                 paid_on: (!unpaid).then(|| NaiveDate::from_ymd_opt(fy.year(), 5, 20).expect("May 20").min(today)),
                 application_no: None,
             };
-            writes.push(Write::Put {
-                item: records::record_item(keys::invoice(member_no, &invoice.invoice_no), "invoice", &invoice),
-                cond: Cond::NotExists,
-            });
+            tx = tx.write(records::put(
+                records::item::<InvoiceRecord>(InvoiceRecord::key(member_no, &invoice.invoice_no), &invoice),
+                When::new_item(),
+            ));
         }
         let mut earned_on = period.start() + chrono::Duration::days(60);
         for ((code, unit_name, category, category_label, units), count, own) in demo_credits(no) {
             for _ in 0..count {
                 credit_seq += 1;
                 let credit = Credit {
-                    credit_no: format!("C-{credit_seq:06}"),
+                    credit_no: CreditNo::new(credit_seq),
                     unit_code: code.into(),
                     unit_name: unit_name.into(),
                     category: category.into(),
@@ -180,21 +182,24 @@ pub async fn demo(app: &App) -> Result<bool, AppError> {
                     title: None,
                 };
                 earned_on += chrono::Duration::days(75);
-                writes.push(Write::Put {
-                    item: records::record_item(keys::credit(member_no, &credit.credit_no), "credit", &credit),
-                    cond: Cond::NotExists,
-                });
+                tx = tx.write(records::put(
+                    records::item::<CreditRecord>(CreditRecord::key(member_no, &credit.credit_no), &credit),
+                    When::new_item(),
+                ));
             }
         }
     }
     for (id, name, role) in DEMO_STAFF {
         let account =
             StaffAccount { staff_id: StaffId::parse(id)?, name: name.into(), role, credentials: creds.clone() };
-        writes.push(Write::Put { item: records::staff_item(&account), cond: Cond::NotExists });
+        tx = tx.write(records::put(
+            records::item::<StaffRecord>(StaffRecord::key(&account.staff_id), &account),
+            When::new_item(),
+        ));
     }
-    match app.table.transact(writes).await {
+    match tx.apply(app.table.as_ref()).await {
         Ok(()) => Ok(true),
         Err(portal_domain::table::StoreError::ConditionFailed { .. }) => Ok(false), // seeded concurrently
-        Err(e) => Err(e.into()),
+        Err(e) => Err(Fault::from(e).into()),
     }
 }

@@ -3,9 +3,10 @@
 //! Nobody is locked out for good: a window ends by itself, and a password reset through
 //! the registered mail clears the account's count at once.
 
-use portal_domain::table::{Cond, Key, Write};
+use portal_domain::table::{Key, Write};
 
-use crate::{App, AppError, keys};
+use crate::records::{self, Changes, ThrottleRecord, When, decode_opt};
+use crate::{App, AuthError, Fault};
 
 pub const WINDOW_SECS: i64 = 15 * 60;
 /// Failures per account per window before logins are refused.
@@ -27,6 +28,18 @@ pub fn account_scope(kind: &str, account: &str) -> String {
     format!("LOGIN#{kind}#{account}")
 }
 
+/// The count of one scope's current window (0 when nothing was counted).
+pub async fn count(app: &App, key: &Key) -> Result<i64, Fault> {
+    Ok(decode_opt::<ThrottleRecord>(app.table.get(key).await?)?.map_or(0, |c| c.count))
+}
+
+/// The write that adds one to a scope's window counter, expiring with the next window.
+pub fn bump(app: &App, key: Key) -> Write {
+    let expires = (window_of(app.now_epoch()) + 2) * WINDOW_SECS;
+    let changes = Changes::<ThrottleRecord>::new().add(ThrottleRecord::COUNT, 1).expires_at(Some(expires));
+    records::update(key, changes, When::always())
+}
+
 impl<'a> Throttle<'a> {
     /// `account` is the typed id (counted whether or not it exists, which reveals
     /// nothing); `address` the caller's source address when known.
@@ -35,39 +48,40 @@ impl<'a> Throttle<'a> {
     }
 
     fn key(&self, scope: &str) -> Key {
-        keys::throttle(scope, window_of(self.app.now_epoch()))
+        ThrottleRecord::key(scope, window_of(self.app.now_epoch()))
     }
 
-    async fn failures(&self, scope: Option<&str>) -> Result<i64, AppError> {
+    async fn failures(&self, scope: Option<&str>) -> Result<i64, Fault> {
         match scope {
-            Some(s) => Ok(self.app.table.get(&self.key(s)).await?.and_then(|i| i.int("failures")).unwrap_or(0)),
+            Some(s) => count(self.app, &self.key(s)).await,
             None => Ok(0),
         }
     }
 
     /// Refuses when the account or the address is over its limit in this window. Both
     /// counters are read concurrently: one round trip of latency.
-    pub async fn check(&self) -> Result<(), AppError> {
+    pub async fn check(&self) -> Result<(), AuthError> {
         let (account, address) =
             tokio::join!(self.failures(Some(&self.account)), self.failures(self.address.as_deref()));
         if account? >= ACCOUNT_LIMIT || address? >= ADDRESS_LIMIT {
             let now = self.app.now_epoch();
             let retry_after_secs = (WINDOW_SECS - now.rem_euclid(WINDOW_SECS)) as u64;
-            return Err(AppError::TooManyAttempts { retry_after_secs });
+            return Err(AuthError::TooManyAttempts { retry_after_secs });
         }
         Ok(())
     }
 
-    pub async fn record_failure(&self) -> Result<(), AppError> {
-        let expires = (window_of(self.app.now_epoch()) + 2) * WINDOW_SECS;
-        for scope in std::iter::once(&self.account).chain(self.address.as_ref()) {
-            self.app.table.increment(&self.key(scope), "failures", 1, Some(expires)).await?;
-        }
+    /// Counts one failure for the account and the address, in one transaction.
+    pub async fn record_failure(&self) -> Result<(), Fault> {
+        let writes: Vec<Write> =
+            std::iter::once(&self.account).chain(self.address.as_ref()).map(|s| bump(self.app, self.key(s))).collect();
+        self.app.table.transact(writes).await?;
         Ok(())
     }
 }
 
 /// Clears an account's failure count of the current window (after a password reset).
 pub fn clear_account(app: &App, kind: &str, account: &str) -> Write {
-    Write::Delete { key: keys::throttle(&account_scope(kind, account), window_of(app.now_epoch())), cond: Cond::Always }
+    let key = ThrottleRecord::key(&account_scope(kind, account), window_of(app.now_epoch()));
+    records::delete::<ThrottleRecord>(key, When::always())
 }

@@ -7,13 +7,15 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex, KeySchemaElement,
     KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType, TransactWriteItem, Update as DynUpdate,
 };
 use portal_domain::table::{Cond, Item, Key, StoreError, Table, Update, Write, validate_transaction};
+use portal_domain::{Clock, SystemClock};
+use std::sync::Arc;
 
 use crate::attrs::{self, GSI1PK, GSI1SK, PK, SK, TTL};
 
@@ -23,14 +25,32 @@ pub const GSI1: &str = "gsi1";
 pub struct DynamoTable {
     client: Client,
     table: String,
+    /// Decides which items have expired (TTL deletion itself is lazy).
+    clock: Arc<dyn Clock>,
 }
 
-fn unavailable<E: std::fmt::Debug>(e: E) -> StoreError {
-    StoreError::Unavailable(format!("{e:?}"))
+/// Service error codes that mean "nothing was written, slow down and try again".
+const THROTTLING: [&str; 4] =
+    ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "ThrottlingError"];
+
+/// A failed call as the port's error: conflicts and throttling are told apart (the
+/// caller retries those), everything else keeps the SDK error as its cause.
+fn classify<E, R>(err: SdkError<E, R>) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let code = err.as_service_error().and_then(|e| e.code()).map(str::to_owned);
+    match code.as_deref() {
+        Some("ConditionalCheckFailedException") => StoreError::ConditionFailed { index: 0 },
+        Some("TransactionConflictException") => StoreError::Conflict,
+        Some(c) if THROTTLING.contains(&c) => StoreError::Throttled,
+        _ => StoreError::unavailable(err),
+    }
 }
 
-fn now_epoch() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+fn invalid<E: std::fmt::Display>(e: E) -> StoreError {
+    StoreError::Invalid(e.to_string())
 }
 
 /// TTL deletion is lazy (up to days late): reads hide expired items themselves.
@@ -128,7 +148,17 @@ impl Expr {
 
 impl DynamoTable {
     pub fn new(client: Client, table: &str) -> Self {
-        DynamoTable { client, table: table.to_owned() }
+        DynamoTable { client, table: table.to_owned(), clock: Arc::new(SystemClock) }
+    }
+
+    /// The same table, deciding expiry by `clock`.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now().timestamp()
     }
 
     /// Creates the table as the SAM template does (for emulators and tests).
@@ -138,25 +168,25 @@ impl DynamoTable {
         let key = |n: &str, t| KeySchemaElement::builder().attribute_name(n).key_type(t).build();
         let gsi = GlobalSecondaryIndex::builder()
             .index_name(GSI1)
-            .key_schema(key(GSI1PK, KeyType::Hash).map_err(unavailable)?)
-            .key_schema(key(GSI1SK, KeyType::Range).map_err(unavailable)?)
+            .key_schema(key(GSI1PK, KeyType::Hash).map_err(invalid)?)
+            .key_schema(key(GSI1SK, KeyType::Range).map_err(invalid)?)
             .projection(Projection::builder().projection_type(ProjectionType::All).build())
             .build()
-            .map_err(unavailable)?;
+            .map_err(invalid)?;
         client
             .create_table()
             .table_name(table)
             .billing_mode(BillingMode::PayPerRequest)
-            .attribute_definitions(attr(PK).map_err(unavailable)?)
-            .attribute_definitions(attr(SK).map_err(unavailable)?)
-            .attribute_definitions(attr(GSI1PK).map_err(unavailable)?)
-            .attribute_definitions(attr(GSI1SK).map_err(unavailable)?)
-            .key_schema(key(PK, KeyType::Hash).map_err(unavailable)?)
-            .key_schema(key(SK, KeyType::Range).map_err(unavailable)?)
+            .attribute_definitions(attr(PK).map_err(invalid)?)
+            .attribute_definitions(attr(SK).map_err(invalid)?)
+            .attribute_definitions(attr(GSI1PK).map_err(invalid)?)
+            .attribute_definitions(attr(GSI1SK).map_err(invalid)?)
+            .key_schema(key(PK, KeyType::Hash).map_err(invalid)?)
+            .key_schema(key(SK, KeyType::Range).map_err(invalid)?)
             .global_secondary_indexes(gsi)
             .send()
             .await
-            .map_err(unavailable)?;
+            .map_err(classify)?;
         Ok(())
     }
 
@@ -168,7 +198,7 @@ impl DynamoTable {
             Err(e) if e.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => {
                 Self::create(client, table).await
             }
-            Err(e) => Err(unavailable(e)),
+            Err(e) => Err(classify(e)),
         }
     }
 
@@ -185,7 +215,7 @@ impl DynamoTable {
                     .set_expression_attribute_names(e.names())
                     .set_expression_attribute_values(e.values())
                     .build()
-                    .map_err(unavailable)?,
+                    .map_err(invalid)?,
             ),
             Write::Update { key, update, .. } => {
                 let expr = e.update(update);
@@ -198,7 +228,7 @@ impl DynamoTable {
                         .set_expression_attribute_names(e.names())
                         .set_expression_attribute_values(e.values())
                         .build()
-                        .map_err(unavailable)?,
+                        .map_err(invalid)?,
                 )
             }
             Write::Delete { key, .. } => b.delete(
@@ -209,7 +239,7 @@ impl DynamoTable {
                     .set_expression_attribute_names(e.names())
                     .set_expression_attribute_values(e.values())
                     .build()
-                    .map_err(unavailable)?,
+                    .map_err(invalid)?,
             ),
             Write::Check { key, .. } => b.condition_check(
                 ConditionCheck::builder()
@@ -223,7 +253,7 @@ impl DynamoTable {
                     )
                     .set_expression_attribute_values(e.values())
                     .build()
-                    .map_err(unavailable)?,
+                    .map_err(invalid)?,
             ),
         };
         Ok(built.build())
@@ -244,7 +274,7 @@ impl DynamoTable {
                 .send()
                 .await
                 .map(drop)
-                .map_err(|e| classify(e.into_service_error().meta().code()))
+                .map_err(classify)
         } else if let Some(u) = op.update {
             self.client
                 .update_item()
@@ -257,7 +287,7 @@ impl DynamoTable {
                 .send()
                 .await
                 .map(drop)
-                .map_err(|e| classify(e.into_service_error().meta().code()))
+                .map_err(classify)
         } else if let Some(d) = op.delete {
             self.client
                 .delete_item()
@@ -269,7 +299,7 @@ impl DynamoTable {
                 .send()
                 .await
                 .map(drop)
-                .map_err(|e| classify(e.into_service_error().meta().code()))
+                .map_err(classify)
         } else {
             // A lone condition check has no single-item operation.
             self.transaction(std::slice::from_ref(w)).await
@@ -319,8 +349,8 @@ impl DynamoTable {
                 .set_exclusive_start_key(start)
                 .send()
                 .await
-                .map_err(unavailable)?;
-            let now = now_epoch();
+                .map_err(classify)?;
+            let now = self.now();
             out.extend(page.items().iter().map(attrs::map_to_item).filter(|i| visible(i, now)));
             start = page.last_evaluated_key;
             if start.is_none() || out.len() >= limit {
@@ -328,14 +358,6 @@ impl DynamoTable {
                 return Ok(out);
             }
         }
-    }
-}
-
-fn classify(code: Option<&str>) -> StoreError {
-    match code {
-        Some("ConditionalCheckFailedException") => StoreError::ConditionFailed { index: 0 },
-        Some("TransactionConflictException") => StoreError::Conflict,
-        other => StoreError::Unavailable(other.unwrap_or("unknown").to_owned()),
     }
 }
 
@@ -347,11 +369,17 @@ fn transaction_error(err: SdkError<TransactWriteItemsError>) -> StoreError {
                 StoreError::ConditionFailed { index }
             } else if reasons.iter().any(|r| r.code() == Some("TransactionConflict")) {
                 StoreError::Conflict
+            } else if reasons.iter().any(|r| r.code().is_some_and(|c| THROTTLING.contains(&c))) {
+                StoreError::Throttled
             } else {
-                StoreError::Unavailable(format!("transaction cancelled: {reasons:?}"))
+                StoreError::unavailable(format!("transaction cancelled: {reasons:?}"))
             }
         }
-        other => StoreError::Unavailable(format!("{other:?}")),
+        TransactWriteItemsError::TransactionInProgressException(_) => StoreError::Conflict,
+        other => match other.code() {
+            Some(c) if THROTTLING.contains(&c) => StoreError::Throttled,
+            _ => StoreError::unavailable(other),
+        },
     }
 }
 
@@ -366,8 +394,8 @@ impl Table for DynamoTable {
             .consistent_read(true)
             .send()
             .await
-            .map_err(unavailable)?;
-        Ok(out.item.as_ref().map(attrs::map_to_item).filter(|i| visible(i, now_epoch())))
+            .map_err(classify)?;
+        Ok(out.item.as_ref().map(attrs::map_to_item).filter(|i| visible(i, self.now())))
     }
 
     async fn query(&self, pk: &str, sk_prefix: &str) -> Result<Vec<Item>, StoreError> {
@@ -383,12 +411,8 @@ impl Table for DynamoTable {
         if writes.len() == 1 { self.single(&writes[0]).await } else { self.transaction(&writes).await }
     }
 
-    async fn increment(&self, key: &Key, attr: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {
+    async fn update_returning(&self, key: &Key, update: Update) -> Result<Item, StoreError> {
         let mut e = Expr::default();
-        let mut update = Update::default().add(attr, by);
-        if expires_at.is_some() {
-            update = update.expires_at(expires_at);
-        }
         let expr = e.update(&update);
         let out = self
             .client
@@ -398,14 +422,12 @@ impl Table for DynamoTable {
             .update_expression(expr)
             .set_expression_attribute_names(e.names())
             .set_expression_attribute_values(e.values())
-            .return_values(ReturnValue::UpdatedNew)
+            .return_values(ReturnValue::AllNew)
             .send()
             .await
-            .map_err(unavailable)?;
+            .map_err(classify)?;
         out.attributes()
-            .and_then(|a| a.get(attr))
-            .and_then(|v| v.as_n().ok())
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| StoreError::Unavailable("counter missing from UpdateItem answer".into()))
+            .map(attrs::map_to_item)
+            .ok_or_else(|| StoreError::unavailable("UpdateItem answered without the item"))
     }
 }

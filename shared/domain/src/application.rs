@@ -4,32 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{BaseCertNo, BaseQualification, CertPeriod, FieldError, FieldErrors, FiscalYear, InvoiceNo};
-
-/// 申請番号, e.g. `A-2026-000123`: year of creation and a sequence, never reused.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct ApplicationNo(pub String);
-
-impl ApplicationNo {
-    pub fn new(year: i32, seq: i64) -> Self {
-        ApplicationNo(format!("A-{year}-{seq:06}"))
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        let b = raw.as_bytes();
-        let ok = raw.len() == 13
-            && raw.starts_with("A-")
-            && b[6] == b'-'
-            && raw[2..6].bytes().chain(raw[7..].bytes()).all(|c| c.is_ascii_digit());
-        ok.then(|| ApplicationNo(raw.to_owned()))
-    }
-}
-
-impl std::fmt::Display for ApplicationNo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+use crate::{ApplicationNo, BaseCertNo, BaseQualification, CertPeriod, FieldError, FieldErrors, FiscalYear, InvoiceNo};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -356,13 +331,5 @@ mod tests {
         let form: RenewalForm =
             serde_json::from_value(serde_json::json!({ "base_cert_fiscal_year": 2015, "base_cert_no": null })).unwrap();
         assert_eq!((form.base_cert_fiscal_year.as_str(), form.base_cert_no.as_str()), ("2015", ""));
-    }
-
-    #[test]
-    fn application_numbers_round_trip() {
-        let n = ApplicationNo::new(2026, 123);
-        assert_eq!(n.0, "A-2026-000123");
-        assert_eq!(ApplicationNo::parse(&n.0), Some(n));
-        assert_eq!(ApplicationNo::parse("A-2026-00012"), None);
     }
 }

@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::CreditNo;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CreditSource {
@@ -42,8 +44,7 @@ impl CreditStatus {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credit {
-    /// 管理No, e.g. `C-000123`.
-    pub credit_no: String,
+    pub credit_no: CreditNo,
     /// 単位コード of the 所定単位表.
     pub unit_code: String,
     pub unit_name: String,

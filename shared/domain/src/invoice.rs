@@ -1,36 +1,9 @@
 //! 会費請求/入金状況: invoices (年会費 and 専門医更新料) and their states.
 
-use std::fmt;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{CollectionMethod, FiscalYear};
-
-/// 管理NO of an invoice, e.g. `INV-2026-000045`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct InvoiceNo(pub String);
-
-impl InvoiceNo {
-    pub fn new(year: i32, seq: i64) -> Self {
-        InvoiceNo(format!("INV-{year}-{seq:06}"))
-    }
-
-    /// Accepts only the shape the portal issues.
-    pub fn parse(raw: &str) -> Option<Self> {
-        let ok = raw.len() == 15
-            && raw.starts_with("INV-")
-            && raw.as_bytes()[8] == b'-'
-            && raw[4..8].bytes().chain(raw[9..].bytes()).all(|b| b.is_ascii_digit());
-        ok.then(|| InvoiceNo(raw.to_owned()))
-    }
-}
-
-impl fmt::Display for InvoiceNo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+use crate::{CollectionMethod, FiscalYear, InvoiceNo};
 
 /// 料金区分.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,7 +55,7 @@ pub struct Invoice {
     pub paid_on: Option<NaiveDate>,
     /// The renewal application a 専門医更新料 belongs to.
     #[serde(default)]
-    pub application_no: Option<String>,
+    pub application_no: Option<crate::ApplicationNo>,
 }
 
 impl Invoice {
@@ -148,14 +121,5 @@ mod tests {
             !dues(2027, d(2027, 6, 30), None).blocks_renewal(CollectionMethod::PostalTransfer, today),
             "future year"
         );
-    }
-
-    #[test]
-    fn invoice_numbers_round_trip() {
-        let n = InvoiceNo::new(2026, 45);
-        assert_eq!(n.0, "INV-2026-000045");
-        assert_eq!(InvoiceNo::parse(&n.0), Some(n));
-        assert_eq!(InvoiceNo::parse("INV-2026-00004"), None);
-        assert_eq!(InvoiceNo::parse("../../x"), None);
     }
 }

@@ -11,6 +11,7 @@ pub mod email;
 pub mod field_error;
 pub mod fiscal_year;
 pub mod invoice;
+pub mod issued_no;
 pub mod mail;
 pub mod member;
 pub mod member_no;
@@ -20,8 +21,8 @@ pub mod staff;
 pub mod table;
 
 pub use application::{
-    Application, ApplicationDetails, ApplicationKind, ApplicationNo, ApplicationStatus, DeclineDetails, DeclineForm,
-    DeclineReason, RenewalDetails, RenewalForm,
+    Application, ApplicationDetails, ApplicationKind, ApplicationStatus, DeclineDetails, DeclineForm, DeclineReason,
+    RenewalDetails, RenewalForm,
 };
 pub use base_qualification::{BaseCertNo, BaseQualification};
 pub use business_day::BusinessDay;
@@ -31,7 +32,8 @@ pub use credit::{Credit, CreditSource, CreditStatus};
 pub use email::Email;
 pub use field_error::{FieldError, FieldErrors};
 pub use fiscal_year::FiscalYear;
-pub use invoice::{FeeType, Invoice, InvoiceNo, InvoiceStatus};
+pub use invoice::{FeeType, Invoice, InvoiceStatus};
+pub use issued_no::{ApplicationNo, CreditNo, InvoiceNo};
 pub use mail::Mail;
 pub use member::{CollectionMethod, MailingAddress, Member, PersonName};
 pub use member_no::MemberNo;

@@ -170,7 +170,7 @@ mod tests {
 
     fn credit(n: u32, category: &str, units: u32, on: NaiveDate, source: CreditSource) -> Credit {
         Credit {
-            credit_no: format!("C-{n:06}"),
+            credit_no: crate::CreditNo::new(n as i64),
             unit_code: "X".into(),
             unit_name: "x".into(),
             category: category.into(),

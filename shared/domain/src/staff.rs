@@ -57,6 +57,11 @@ pub enum StaffRole {
 }
 
 impl StaffRole {
+    /// Whether this role may do what `needed` may (an administrator may review).
+    pub fn at_least(self, needed: StaffRole) -> bool {
+        self == needed || self == StaffRole::Administrator
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             StaffRole::Reviewer => "審査担当",

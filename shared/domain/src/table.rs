@@ -203,6 +203,9 @@ impl Write {
 /// The most writes one transaction may hold (DynamoDB's limit).
 pub const MAX_TRANSACTION_WRITES: usize = 100;
 
+/// The cause behind an unavailable store, kept for the log (never shown to users).
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The condition of the write at `index` did not hold; nothing was written.
@@ -212,11 +215,28 @@ pub enum StoreError {
     /// written and the caller may retry.
     #[error("transaction conflict")]
     Conflict,
+    /// The store refused the request for now (throughput exceeded); nothing was
+    /// written and the caller may retry after a pause.
+    #[error("store throttled the request")]
+    Throttled,
     /// The request itself is invalid (two writes on one item, too many writes…).
     #[error("invalid store request: {0}")]
     Invalid(String),
-    #[error("store unavailable: {0}")]
-    Unavailable(String),
+    /// The store could not be reached or failed; a write may or may not have been
+    /// applied, so only reads are retried blindly.
+    #[error("store unavailable")]
+    Unavailable(#[source] Cause),
+}
+
+impl StoreError {
+    pub fn unavailable(cause: impl Into<Cause>) -> Self {
+        StoreError::Unavailable(cause.into())
+    }
+
+    /// Nothing was written and the same request may succeed if sent again.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Conflict | StoreError::Throttled)
+    }
 }
 
 /// Checks what both adapters refuse before touching anything.
@@ -250,9 +270,9 @@ pub trait Table: Send + Sync + 'static {
     /// items as they are at that moment.
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError>;
 
-    /// Adds `by` to an integer attribute (creating the item if needed) and returns the
-    /// new value; for counters and sequences.
-    async fn increment(&self, key: &Key, attr: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError>;
+    /// Applies an unconditional update (creating the item if needed) and returns the
+    /// item as it is afterwards; for counters and sequences.
+    async fn update_returning(&self, key: &Key, update: Update) -> Result<Item, StoreError>;
 }
 
 #[cfg(test)]

@@ -14,9 +14,7 @@ use portal_domain::Clock;
 use portal_domain::mail::Mailer;
 use portal_domain::table::Table;
 use portal_store_sqlite::Mailbox;
-use portal_web::{
-    AppState, SessionKeys, applications_routes, auth_routes, billing_routes, layers, members_routes, staff_routes,
-};
+use portal_web::{AppState, SessionKeys, layers, routes};
 use tower_http::services::ServeDir;
 
 pub use dev_mail::router as dev_mail_router;
@@ -31,14 +29,8 @@ pub fn static_dir() -> PathBuf {
 /// Every API route group, as on AWS, plus the static site and the dev mailbox.
 pub fn router(state: AppState, mailbox: Mailbox) -> Router {
     let site = layers::with_security_headers(Router::new().fallback_service(ServeDir::new(static_dir())));
-    Router::new()
-        .merge(auth_routes::router(state.clone()))
-        .merge(members_routes::router(state.clone()))
-        .merge(staff_routes::router(state.clone()))
-        .merge(applications_routes::router(state.clone()))
-        .merge(billing_routes::router(state))
-        .merge(dev_mail::router(mailbox))
-        .merge(site)
+    let api = routes::GROUPS.iter().fold(Router::new(), |r, g| r.merge(routes::router((g.routes)(), state.clone())));
+    api.merge(dev_mail::router(mailbox)).merge(site)
 }
 
 pub fn state(
@@ -74,7 +66,7 @@ pub async fn serve(
 pub fn spawn_outbox_sender(app: App, mailer: Arc<dyn Mailer>, interval: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            match outbox::deliver_due(&app, mailer.as_ref(), 25).await {
+            match outbox::deliver_due(&app, mailer.as_ref(), outbox::PAGE).await {
                 Ok(d) if d.sent + d.retried + d.failed > 0 => {
                     tracing::info!(sent = d.sent, retried = d.retried, failed = d.failed, "outbox")
                 }

@@ -23,7 +23,8 @@ async fn main() -> anyhow::Result<()> {
     // The embedded store by default; `PORTAL_STORE=dynamodb` uses DynamoDB at the SDK's
     // configured endpoint (e.g. `AWS_ENDPOINT_URL` of LocalStack or moto) instead.
     // The local mailbox stays in the SQLite file either way.
-    let sqlite = SqliteTable::open(&data_dir.join("portal.sqlite3"))?;
+    let clock: Arc<dyn portal_domain::Clock> = Arc::new(SystemClock);
+    let sqlite = SqliteTable::open(&data_dir.join("portal.sqlite3"))?.with_clock(clock.clone());
     let mailbox = Mailbox::new(&sqlite);
     let store: Arc<dyn Table> = match std::env::var("PORTAL_STORE").as_deref() {
         Ok("dynamodb") => {
@@ -35,7 +36,7 @@ async fn main() -> anyhow::Result<()> {
         Ok(other) => anyhow::bail!("PORTAL_STORE must be sqlite or dynamodb, not {other}"),
     };
     let secret = local_secret(&data_dir)?;
-    let state = portal_local::state(store, Arc::new(SystemClock), &base_url, &secret)?;
+    let state = portal_local::state(store, clock, &base_url, &secret)?;
     if seed::demo(&state.app).await? {
         tracing::info!("demo data created");
     }

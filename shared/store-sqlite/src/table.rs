@@ -9,12 +9,15 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use portal_domain::table::{Item, Key, StoreError, Table, Update, Write, validate_transaction};
+use portal_domain::{Clock, SystemClock};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Map, Value};
 
 #[derive(Clone)]
 pub struct SqliteTable {
     conn: Arc<Mutex<Connection>>,
+    /// Decides which items have expired (the portal's clock, so tests can move it).
+    clock: Arc<dyn Clock>,
 }
 
 const SCHEMA: &str = "
@@ -37,12 +40,17 @@ CREATE TABLE IF NOT EXISTS dev_mailbox (
 );
 ";
 
-fn unavailable(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Unavailable(e.to_string())
+fn unavailable(e: rusqlite::Error) -> StoreError {
+    // A busy database (another writer held the lock past the timeout) wrote nothing:
+    // the caller may retry, as after DynamoDB throttling.
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+        return StoreError::Throttled;
+    }
+    StoreError::unavailable(e)
 }
 
-fn now_epoch() -> i64 {
-    chrono::Utc::now().timestamp()
+fn other(e: impl std::fmt::Display) -> StoreError {
+    StoreError::unavailable(e.to_string())
 }
 
 impl SqliteTable {
@@ -62,7 +70,17 @@ impl SqliteTable {
     fn init(conn: Connection) -> Result<Self, StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(unavailable)?;
         conn.execute_batch(SCHEMA).map_err(unavailable)?;
-        Ok(SqliteTable { conn: Arc::new(Mutex::new(conn)) })
+        Ok(SqliteTable { conn: Arc::new(Mutex::new(conn)), clock: Arc::new(SystemClock) })
+    }
+
+    /// The same store, deciding expiry by `clock`.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now().timestamp()
     }
 
     pub(crate) fn connection(&self) -> Arc<Mutex<Connection>> {
@@ -75,17 +93,18 @@ impl SqliteTable {
     ) -> Result<T, StoreError> {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().map_err(|_| unavailable("connection lock poisoned"))?;
+            let mut guard = conn.lock().map_err(|_| other("connection lock poisoned"))?;
             f(&mut guard)
         })
         .await
-        .map_err(unavailable)?
+        .map_err(StoreError::unavailable)?
     }
 
     /// Deletes items whose expiry has passed (DynamoDB's TTL does this by itself).
     pub async fn purge_expired(&self) -> Result<usize, StoreError> {
-        self.with_conn(|c| {
-            c.execute("DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= ?1", params![now_epoch()])
+        let now = self.now();
+        self.with_conn(move |c| {
+            c.execute("DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= ?1", params![now])
                 .map_err(unavailable)
         })
         .await
@@ -115,7 +134,7 @@ fn load(c: &Connection, key: &Key) -> Result<Option<Item>, StoreError> {
 }
 
 fn store(c: &Connection, item: &Item) -> Result<(), StoreError> {
-    let attrs = serde_json::to_string(&item.attrs).map_err(unavailable)?;
+    let attrs = serde_json::to_string(&item.attrs).map_err(other)?;
     c.execute(
         "INSERT OR REPLACE INTO items (pk, sk, gsi1pk, gsi1sk, expires_at, attrs) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
@@ -145,19 +164,18 @@ fn prefix_bounds(prefix: &str) -> (String, String) {
 #[async_trait]
 impl Table for SqliteTable {
     async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
-        let key = key.clone();
-        self.with_conn(move |c| Ok(load(c, &key)?.filter(|i| visible(i, now_epoch())))).await
+        let (key, now) = (key.clone(), self.now());
+        self.with_conn(move |c| Ok(load(c, &key)?.filter(|i| visible(i, now)))).await
     }
 
     async fn query(&self, pk: &str, sk_prefix: &str) -> Result<Vec<Item>, StoreError> {
-        let (pk, (lo, hi)) = (pk.to_owned(), prefix_bounds(sk_prefix));
+        let (pk, (lo, hi), now) = (pk.to_owned(), prefix_bounds(sk_prefix), self.now());
         self.with_conn(move |c| {
             let mut stmt = c
                 .prepare_cached(&format!(
                     "SELECT {COLUMNS} FROM items WHERE pk = ?1 AND sk >= ?2 AND sk < ?3 ORDER BY sk"
                 ))
                 .map_err(unavailable)?;
-            let now = now_epoch();
             let rows = stmt.query_map(params![pk, lo, hi], row_to_item).map_err(unavailable)?;
             rows.map(|r| r.map_err(unavailable)).filter(|r| r.as_ref().map_or(true, |i| visible(i, now))).collect()
         })
@@ -165,14 +183,15 @@ impl Table for SqliteTable {
     }
 
     async fn query_gsi1(&self, pk: &str, sk_prefix: &str, limit: usize) -> Result<Vec<Item>, StoreError> {
-        let (pk, (lo, hi)) = (pk.to_owned(), prefix_bounds(sk_prefix));
+        let (pk, (lo, hi), now) = (pk.to_owned(), prefix_bounds(sk_prefix), self.now());
         self.with_conn(move |c| {
+            // Expired items are skipped after the LIMIT, as DynamoDB applies its limit
+            // before filtering: a caller may get fewer than `limit` items.
             let mut stmt = c
                 .prepare_cached(&format!(
                     "SELECT {COLUMNS} FROM items WHERE gsi1pk = ?1 AND gsi1sk >= ?2 AND gsi1sk < ?3 ORDER BY gsi1sk LIMIT ?4"
                 ))
                 .map_err(unavailable)?;
-            let now = now_epoch();
             let rows = stmt.query_map(params![pk, lo, hi, limit as i64], row_to_item).map_err(unavailable)?;
             rows.map(|r| r.map_err(unavailable)).filter(|r| r.as_ref().map_or(true, |i| visible(i, now))).collect()
         })
@@ -206,18 +225,14 @@ impl Table for SqliteTable {
         .await
     }
 
-    async fn increment(&self, key: &Key, attr: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {
-        let (key, attr) = (key.clone(), attr.to_owned());
+    async fn update_returning(&self, key: &Key, update: Update) -> Result<Item, StoreError> {
+        let key = key.clone();
         self.with_conn(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
-            let mut update = Update::default().add(&attr, by);
-            if expires_at.is_some() {
-                update = update.expires_at(expires_at);
-            }
             let item = update.apply(&key, load(&tx, &key)?.as_ref());
             store(&tx, &item)?;
             tx.commit().map_err(unavailable)?;
-            Ok(item.int(&attr).unwrap_or(0))
+            Ok(item)
         })
         .await
     }

@@ -5,48 +5,48 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use portal_app::applications::{self, ApplicationForm};
 use portal_domain::{BaseQualification, DeclineReason, MemberNo};
-use serde_json::json;
 
 use crate::json::JsonBody;
+use crate::routes::{Access, Route};
 use crate::session::MemberClaims;
-use crate::{ApiError, AppState, layers, views};
+use crate::views::{self, ApplicationOptions, ApplicationView, Choice, EligibilityView, Submitted};
+use crate::{ApiError, AppState, routes};
 
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/api/applications/options"),
-    ("POST", "/api/members/{member_no}/applications"),
-    ("GET", "/api/members/{member_no}/applications/{application_no}"),
-    ("PUT", "/api/members/{member_no}/applications/{application_no}"),
-    ("DELETE", "/api/members/{member_no}/applications/{application_no}"),
-    ("POST", "/api/members/{member_no}/applications/{application_no}/submit"),
-    ("GET", "/api/members/{member_no}/eligibility"),
-];
+const APPLICATIONS: &str = "/api/members/{member_no}/applications";
+const APPLICATION: &str = "/api/members/{member_no}/applications/{application_no}";
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/api/applications/options", Access::Public, options),
+        Route::post(APPLICATIONS, Access::Member, create),
+        Route::get(APPLICATION, Access::Member, show),
+        Route::put(APPLICATION, Access::Member, update),
+        Route::delete(APPLICATION, Access::Member, delete),
+        Route::post("/api/members/{member_no}/applications/{application_no}/submit", Access::Member, submit),
+        Route::get("/api/members/{member_no}/eligibility", Access::Member, eligibility),
+    ]
+}
 
 pub fn router(state: AppState) -> Router {
-    let r = Router::new()
-        .route("/api/applications/options", get(options))
-        .route("/api/members/{member_no}/applications", post(create))
-        .route("/api/members/{member_no}/applications/{application_no}", get(show).put(update).delete(delete))
-        .route("/api/members/{member_no}/applications/{application_no}/submit", post(submit))
-        .route("/api/members/{member_no}/eligibility", get(eligibility));
-    layers::api(r, state)
+    routes::router(routes(), state)
 }
 
 /// The member number in a path, parsed; a malformed one is nobody's (404).
 pub fn path_member(raw: &str) -> Result<MemberNo, ApiError> {
-    MemberNo::parse(raw).map_err(|_| ApiError(portal_app::AppError::NotFound))
+    MemberNo::parse(raw).map_err(|_| ApiError::not_found())
 }
 
-async fn options() -> Json<serde_json::Value> {
-    let pair = |code: &str, label: &str| json!({ "code": code, "label": label });
-    Json(json!({
-        "base_qualifications": BaseQualification::ALL.iter().map(|q| pair(q.code(), q.label())).collect::<Vec<_>>(),
-        "decline_reasons": DeclineReason::ALL.iter().map(|r| pair(r.code(), r.label())).collect::<Vec<_>>(),
-    }))
+async fn options() -> Json<ApplicationOptions> {
+    Json(ApplicationOptions {
+        base_qualifications: BaseQualification::ALL
+            .iter()
+            .map(|q| Choice { code: q.code(), label: q.label() })
+            .collect(),
+        decline_reasons: DeclineReason::ALL.iter().map(|r| Choice { code: r.code(), label: r.label() }).collect(),
+    })
 }
 
 async fn create(
@@ -54,19 +54,19 @@ async fn create(
     m: MemberClaims,
     Path(no): Path<String>,
     JsonBody(form): JsonBody<ApplicationForm>,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
     let a = applications::create(&s.app, m.member_no, m.claims.ver, path_member(&no)?, &form).await?;
     tracing::info!(application_no = %a.application_no, "application created");
-    Ok((StatusCode::CREATED, Json(views::application(&a))).into_response())
+    Ok((StatusCode::CREATED, Json(views::application(&a))))
 }
 
 async fn show(
     State(s): State<AppState>,
     m: MemberClaims,
     Path((no, app_no)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
+) -> Result<Json<ApplicationView>, ApiError> {
     let a = applications::get(&s.app, m.member_no, m.claims.ver, path_member(&no)?, &app_no).await?;
-    Ok(Json(views::application(&a)).into_response())
+    Ok(Json(views::application(&a)))
 }
 
 async fn update(
@@ -74,39 +74,42 @@ async fn update(
     m: MemberClaims,
     Path((no, app_no)): Path<(String, String)>,
     JsonBody(form): JsonBody<ApplicationForm>,
-) -> Result<Response, ApiError> {
+) -> Result<Json<ApplicationView>, ApiError> {
     let a = applications::update(&s.app, m.member_no, m.claims.ver, path_member(&no)?, &app_no, &form).await?;
-    Ok(Json(views::application(&a)).into_response())
+    Ok(Json(views::application(&a)))
 }
 
 async fn delete(
     State(s): State<AppState>,
     m: MemberClaims,
     Path((no, app_no)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
+) -> Result<StatusCode, ApiError> {
     applications::delete(&s.app, m.member_no, m.claims.ver, path_member(&no)?, &app_no).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn submit(
     State(s): State<AppState>,
     m: MemberClaims,
     Path((no, app_no)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
+) -> Result<Json<Submitted>, ApiError> {
     let r = applications::submit(&s.app, m.member_no, m.claims.ver, path_member(&no)?, &app_no).await?;
     if !r.already_submitted {
         tracing::info!(application_no = %r.application.application_no, "application submitted");
     }
     let today = s.app.clock.today();
-    Ok(Json(json!({
-        "application": views::application(&r.application),
-        "invoice": r.invoice.as_ref().map(|i| views::invoice(i, today)),
-        "already_submitted": r.already_submitted,
+    Ok(Json(Submitted {
+        application: views::application(&r.application),
+        invoice: r.invoice.as_ref().map(|i| views::invoice(i, today)),
+        already_submitted: r.already_submitted,
     }))
-    .into_response())
 }
 
-async fn eligibility(State(s): State<AppState>, m: MemberClaims, Path(no): Path<String>) -> Result<Response, ApiError> {
+async fn eligibility(
+    State(s): State<AppState>,
+    m: MemberClaims,
+    Path(no): Path<String>,
+) -> Result<Json<EligibilityView>, ApiError> {
     let e = applications::check_eligibility(&s.app, m.member_no, m.claims.ver, path_member(&no)?).await?;
-    Ok(Json(views::eligibility(&e)).into_response())
+    Ok(Json(views::eligibility(&e)))
 }

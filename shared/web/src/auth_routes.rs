@@ -5,35 +5,30 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
-use portal_app::{auth, keys, reset};
+use portal_app::{auth, reset};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::json::JsonBody;
 use crate::next::{DEFAULT_MEMBER_HOME, safe_next};
+use crate::routes::{Access, Route};
 use crate::session::{self, Audience, MemberClaims};
-use crate::{ApiError, AppState, client, layers};
+use crate::views::{self, Message};
+use crate::{ApiError, AppState, client, routes};
 
-pub const ROUTES: &[(&str, &str)] = &[
-    ("POST", "/api/auth/login"),
-    ("POST", "/api/auth/logout"),
-    ("GET", "/api/auth/session"),
-    ("POST", "/api/auth/password-reset"),
-    ("POST", "/api/auth/password-reset/confirm"),
-    ("POST", "/api/auth/password"),
-];
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::post("/api/auth/login", Access::Public, login),
+        Route::post("/api/auth/logout", Access::Public, logout),
+        Route::get("/api/auth/session", Access::Member, current_session),
+        Route::post("/api/auth/password-reset", Access::Public, request_reset),
+        Route::post("/api/auth/password-reset/confirm", Access::Public, confirm_reset),
+        Route::post("/api/auth/password", Access::Member, change_password),
+    ]
+}
 
 pub fn router(state: AppState) -> Router {
-    let r = Router::new()
-        .route("/api/auth/login", post(login))
-        .route("/api/auth/logout", post(logout))
-        .route("/api/auth/session", get(current_session))
-        .route("/api/auth/password-reset", post(request_reset))
-        .route("/api/auth/password-reset/confirm", post(confirm_reset))
-        .route("/api/auth/password", post(change_password));
-    layers::api(r, state)
+    routes::router(routes(), state)
 }
 
 /// The caller's source address, for throttling.
@@ -66,23 +61,24 @@ async fn login(
     let token = s.sessions.issue(Audience::Member, &login.member_no.to_string(), login.session_version, now, now);
     let redirect = safe_next(b.next.as_deref()).unwrap_or_else(|| DEFAULT_MEMBER_HOME.to_owned());
     tracing::info!("member logged in");
-    let body = json!({ "member_no": login.member_no, "name": login.name, "redirect": redirect });
+    let body = views::MemberLogin { member_no: login.member_no, name: login.name.as_str().to_owned(), redirect };
     Ok(([session::set_cookie(&s, Audience::Member, &token)], Json(body)).into_response())
 }
 
-/// One store call: the version bump is conditional on the token's version, so a
-/// session that has already ended is simply left ended.
+/// Public (a logout without a valid session just clears the cookie). One store call:
+/// the version bump is conditional on the token's version, so a session that has
+/// already ended is simply left ended.
 async fn logout(State(s): State<AppState>, session: Option<MemberClaims>) -> Result<Response, ApiError> {
     if let Some(m) = session {
-        auth::logout(&s.app, keys::member_auth(m.member_no), m.claims.ver).await?;
+        auth::logout_member(&s.app, m.member_no, m.claims.ver).await?;
     }
     Ok((StatusCode::NO_CONTENT, [session::clear_cookie(&s, Audience::Member)]).into_response())
 }
 
 /// One store call: the profile Query also confirms the session version.
-async fn current_session(State(s): State<AppState>, m: MemberClaims) -> Result<Response, ApiError> {
-    let profile = portal_app::profile::member_profile(&s.app, m.member_no, m.claims.ver, m.member_no).await?;
-    Ok(Json(json!({ "member_no": m.member_no, "name": profile.member.name })).into_response())
+async fn current_session(State(s): State<AppState>, m: MemberClaims) -> Result<Json<views::MemberSession>, ApiError> {
+    let own = portal_app::profile::own_partition(&s.app, m.member_no, m.claims.ver, m.member_no).await?;
+    Ok(Json(views::MemberSession { member_no: m.member_no, name: own.member.name.as_str().to_owned() }))
 }
 
 #[derive(Deserialize)]
@@ -96,7 +92,7 @@ async fn request_reset(
     JsonBody(b): JsonBody<ResetRequestBody>,
 ) -> Result<Response, ApiError> {
     reset::request_reset(&s.app, &b.member_no).await?;
-    Ok((StatusCode::ACCEPTED, Json(json!({ "message": reset::REQUEST_ACCEPTED }))).into_response())
+    Ok((StatusCode::ACCEPTED, Json(Message { message: reset::REQUEST_ACCEPTED })).into_response())
 }
 
 #[derive(Deserialize)]
@@ -113,7 +109,7 @@ async fn confirm_reset(
 ) -> Result<Response, ApiError> {
     reset::confirm_reset(&s.app, &b.token, &b.password).await?;
     let message = "パスワードを再設定しました。新しいパスワードでログインしてください。";
-    Ok(([session::clear_cookie(&s, Audience::Member)], Json(json!({ "message": message }))).into_response())
+    Ok(([session::clear_cookie(&s, Audience::Member)], Json(Message { message })).into_response())
 }
 
 #[derive(Deserialize)]
@@ -135,5 +131,5 @@ async fn change_password(
     // This session continues with the new version; every other one has ended.
     let token = s.sessions.issue(Audience::Member, &m.member_no.to_string(), ver, m.claims.auth_time, now);
     let message = "パスワードを変更しました。";
-    Ok(([session::set_cookie(&s, Audience::Member, &token)], Json(json!({ "message": message }))).into_response())
+    Ok(([session::set_cookie(&s, Audience::Member, &token)], Json(Message { message })).into_response())
 }

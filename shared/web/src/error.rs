@@ -1,74 +1,197 @@
-//! Errors as JSON: a stable `code`, a Japanese `message`, and per-field `fields`.
-//! Internal errors are logged with the request id and shown as a generic message.
+//! Errors as JSON (`ErrorBody`): a stable `code`, a Japanese `message`, per-field
+//! `fields`, and for a refused renewal the `reasons`. Each use-case family's error is
+//! mapped here, at the edge, to its HTTP status. A lost race answers 409 and a busy or
+//! unreachable store 503 with `Retry-After`; only a real defect is a 500, logged with
+//! its cause chain and the request id, shown as a generic message.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use portal_app::AppError;
-use serde_json::json;
+use portal_app::{AccessError, ApplicationError, AuthError, Fault, ResetError};
+use portal_domain::FieldErrors;
+use portal_domain::table::StoreError;
+use serde::Serialize;
 
-#[derive(Debug)]
-pub struct ApiError(pub AppError);
+use crate::views::{self, RefusalReason};
 
-impl From<AppError> for ApiError {
-    fn from(e: AppError) -> Self {
-        ApiError(e)
-    }
+/// Seconds a client is asked to wait after a 503.
+pub const RETRY_AFTER_BUSY_SECS: u64 = 2;
+
+pub const CONFLICT_MESSAGE: &str = "他の操作と競合しました。もう一度お試しください。";
+pub const BUSY_MESSAGE: &str = "ただいま混み合っています。しばらくしてから再度お試しください。";
+pub const INTERNAL_MESSAGE: &str = "ただいま処理できません。しばらくしてから再度お試しください。";
+
+/// The body of every error answer of the API.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<FieldErrors>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasons: Option<Vec<RefusalReason>>,
 }
 
-impl From<portal_domain::FieldErrors> for ApiError {
-    fn from(e: portal_domain::FieldErrors) -> Self {
-        ApiError(AppError::Invalid(e))
-    }
+type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: Box<ErrorBody>,
+    pub retry_after: Option<u64>,
+    /// What went wrong underneath, for the log (never for the user).
+    cause: Option<Cause>,
 }
 
 impl ApiError {
-    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
-        match &self.0 {
-            AppError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid_input"),
-            AppError::LoginFailed => (StatusCode::UNAUTHORIZED, "login_failed"),
-            AppError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
-            AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
-            AppError::InvalidToken => (StatusCode::BAD_REQUEST, "invalid_token"),
-            AppError::WrongCurrentPassword => (StatusCode::BAD_REQUEST, "wrong_current_password"),
-            AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            AppError::Conflict => (StatusCode::CONFLICT, "conflict"),
-            AppError::RenewalRefused(_) => (StatusCode::CONFLICT, "renewal_refused"),
-            AppError::ApplicationExists => (StatusCode::CONFLICT, "application_exists"),
-            AppError::AlreadySubmitted => (StatusCode::CONFLICT, "already_submitted"),
-            AppError::NotEditable => (StatusCode::CONFLICT, "not_editable"),
-            AppError::NoCertification => (StatusCode::CONFLICT, "no_certification"),
-            AppError::Store(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            body: Box::new(ErrorBody { code, message: message.into(), fields: None, reasons: None }),
+            retry_after: None,
+            cause: None,
         }
     }
+
+    fn with_fields(mut self, fields: FieldErrors) -> Self {
+        self.body.fields = Some(fields);
+        self
+    }
+
+    fn caused_by(mut self, cause: impl Into<Cause>) -> Self {
+        self.cause = Some(cause.into());
+        self
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "ログインしてください。")
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "お探しの情報は見つかりませんでした。")
+    }
+
+    pub fn forbidden_role() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden_role", "この操作を行う権限がありません。")
+    }
+
+    pub fn is_unauthenticated(&self) -> bool {
+        self.status == StatusCode::UNAUTHORIZED && self.body.code == "unauthenticated"
+    }
+
+    fn invalid(fields: FieldErrors, message: String) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_input", message).with_fields(fields)
+    }
+}
+
+impl From<Fault> for ApiError {
+    fn from(f: Fault) -> Self {
+        let e = match f.store_error() {
+            Some(StoreError::Conflict) => ApiError::new(StatusCode::CONFLICT, "conflict", CONFLICT_MESSAGE),
+            Some(StoreError::Throttled | StoreError::Unavailable(_)) => {
+                let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", BUSY_MESSAGE);
+                e.retry_after = Some(RETRY_AFTER_BUSY_SECS);
+                e
+            }
+            _ => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", INTERNAL_MESSAGE),
+        };
+        e.caused_by(f)
+    }
+}
+
+impl From<AccessError> for ApiError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::SessionEnded => ApiError::unauthenticated(),
+            AccessError::NotFound => ApiError::not_found(),
+            AccessError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        let message = e.to_string();
+        match e {
+            AuthError::Invalid(fields) => ApiError::invalid(fields, message),
+            AuthError::LoginFailed => ApiError::new(StatusCode::UNAUTHORIZED, "login_failed", message),
+            AuthError::TooManyAttempts { retry_after_secs } => {
+                let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message);
+                e.retry_after = Some(retry_after_secs);
+                e
+            }
+            AuthError::SessionEnded => ApiError::unauthenticated(),
+            AuthError::WrongCurrentPassword => {
+                let field = portal_domain::FieldError::new("current_password", message.clone());
+                ApiError::new(StatusCode::BAD_REQUEST, "wrong_current_password", message).with_fields(field.into())
+            }
+            AuthError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<ResetError> for ApiError {
+    fn from(e: ResetError) -> Self {
+        let message = e.to_string();
+        match e {
+            ResetError::Invalid(fields) => ApiError::invalid(fields, message),
+            ResetError::InvalidToken => ApiError::new(StatusCode::BAD_REQUEST, "invalid_token", message),
+            ResetError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<ApplicationError> for ApiError {
+    fn from(e: ApplicationError) -> Self {
+        let message = e.to_string();
+        let conflict = |code| ApiError::new(StatusCode::CONFLICT, code, message.clone());
+        match e {
+            ApplicationError::Invalid(fields) => ApiError::invalid(fields, message),
+            ApplicationError::Access(a) => a.into(),
+            ApplicationError::ApplicationExists => conflict("application_exists"),
+            ApplicationError::AlreadySubmitted => conflict("already_submitted"),
+            ApplicationError::NotEditable => conflict("not_editable"),
+            ApplicationError::NoCertification => conflict("no_certification"),
+            ApplicationError::RenewalRefused(el) => {
+                let mut e = conflict("renewal_refused");
+                e.body.reasons = Some(views::refusal_reasons(&el));
+                e
+            }
+            ApplicationError::Fault(f) => f.into(),
+        }
+    }
+}
+
+/// The whole chain of causes, for the log.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(s) = next {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        next = s.source();
+    }
+    out
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code) = self.status_and_code();
-        if status.is_server_error() {
-            // The cause goes to the log (with the request id from the span), never to
-            // the user.
-            tracing::error!(error = %format!("{:?}", self.0), "request failed");
+        let cause = self.cause.as_deref().map(|c| chain(c)).unwrap_or_default();
+        if self.status.is_server_error() && self.status != StatusCode::SERVICE_UNAVAILABLE {
+            // The request id comes from the span; the cause never reaches the user.
+            tracing::error!(status = self.status.as_u16(), code = self.body.code, cause = %cause, "request failed");
+        } else if self.cause.is_some() {
+            tracing::warn!(status = self.status.as_u16(), code = self.body.code, cause = %cause, "request not completed");
         }
-        let mut body = json!({ "code": code, "message": self.0.to_string() });
-        match &self.0 {
-            AppError::Invalid(errs) => body["fields"] = json!(errs.0),
-            AppError::RenewalRefused(e) => body["reasons"] = crate::views::refusal_reasons(e),
-            AppError::WrongCurrentPassword => {
-                body["fields"] = json!([{ "field": "current_password", "message": self.0.to_string() }])
-            }
-            _ => {}
-        }
-        let mut res = (status, Json(body)).into_response();
-        if let AppError::TooManyAttempts { retry_after_secs } = self.0 {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        let mut res = (self.status, Json(*self.body)).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res
     }
 }
 
-/// A plain error answer for the HTTP layer's own refusals (CSRF, bad JSON, 404).
-pub fn plain(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({ "code": code, "message": message }))).into_response()
+/// An error answer of the HTTP layer's own (CSRF, unreadable body, unknown route).
+pub fn plain(status: StatusCode, code: &'static str, message: &str) -> Response {
+    ApiError::new(status, code, message).into_response()
 }

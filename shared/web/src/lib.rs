@@ -11,6 +11,7 @@ pub mod json;
 pub mod layers;
 pub mod members_routes;
 pub mod next;
+pub mod routes;
 pub mod serve;
 pub mod session;
 pub mod staff_routes;
@@ -66,14 +67,4 @@ impl AppState {
     }
 }
 
-/// Every route of every group, as (method, path) — checked against `openapi.yaml`,
-/// the SAM template and the cargo-lambda router by tests.
-pub fn all_routes() -> Vec<(&'static str, &'static str, &'static str)> {
-    let group = |name, routes: &'static [(&'static str, &'static str)]| routes.iter().map(move |(m, p)| (name, *m, *p));
-    group("auth", auth_routes::ROUTES)
-        .chain(group("members", members_routes::ROUTES))
-        .chain(group("staff", staff_routes::ROUTES))
-        .chain(group("applications", applications_routes::ROUTES))
-        .chain(group("billing", billing_routes::ROUTES))
-        .collect()
-}
+pub use routes::all_routes;

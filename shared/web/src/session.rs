@@ -9,7 +9,7 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use portal_app::{AppError, auth};
+use portal_app::auth;
 use portal_domain::{MemberNo, StaffId, StaffRole};
 use serde::{Deserialize, Serialize};
 
@@ -128,30 +128,43 @@ pub fn clear_cookie(state: &AppState, aud: Audience) -> (axum::http::HeaderName,
 }
 
 fn claims_from(parts: &Parts, state: &AppState, aud: Audience) -> Result<Claims, ApiError> {
-    let token = cookie_value(&parts.headers, aud.cookie()).ok_or(AppError::Unauthenticated)?;
-    Ok(state.sessions.verify(aud, &token, state.app.now_epoch()).ok_or(AppError::Unauthenticated)?)
+    let token = cookie_value(&parts.headers, aud.cookie()).ok_or_else(ApiError::unauthenticated)?;
+    state.sessions.verify(aud, &token, state.app.now_epoch()).ok_or_else(ApiError::unauthenticated)
 }
 
 /// A member's verified token, not yet checked against the session version. Every
 /// member use case reads the member's partition (or writes on a condition) first and
 /// checks the version there, in the same store call — so a member request costs no
 /// separate session read. Tests prove an ended session can neither read nor change.
+#[derive(Clone, Debug)]
 pub struct MemberClaims {
     pub member_no: MemberNo,
     pub claims: Claims,
 }
 
-impl FromRequestParts<AppState> for MemberClaims {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+impl MemberClaims {
+    /// The claims of the request's valid member token (no store call).
+    pub fn verify(parts: &Parts, state: &AppState) -> Result<Self, ApiError> {
         let claims = claims_from(parts, state, Audience::Member)?;
-        let member_no = MemberNo::parse(&claims.sub).map_err(|_| AppError::Unauthenticated)?;
+        let member_no = MemberNo::parse(&claims.sub).map_err(|_| ApiError::unauthenticated())?;
         Ok(MemberClaims { member_no, claims })
     }
 }
 
-/// A logged-in staff member whose session is current.
+impl FromRequestParts<AppState> for MemberClaims {
+    type Rejection = ApiError;
+
+    /// Verified once by the route's access guard, which leaves the claims here.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match parts.extensions.get::<MemberClaims>() {
+            Some(c) => Ok(c.clone()),
+            None => Self::verify(parts, state),
+        }
+    }
+}
+
+/// A logged-in staff member whose session is current (one read of the account).
+#[derive(Clone, Debug)]
 pub struct StaffSession {
     pub staff_id: StaffId,
     pub name: String,
@@ -159,17 +172,26 @@ pub struct StaffSession {
     pub claims: Claims,
 }
 
-impl FromRequestParts<AppState> for StaffSession {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+impl StaffSession {
+    pub async fn load(parts: &Parts, state: &AppState) -> Result<Self, ApiError> {
         let claims = claims_from(parts, state, Audience::Staff)?;
-        let id = StaffId::parse(&claims.sub).map_err(|_| AppError::Unauthenticated)?;
+        let id = StaffId::parse(&claims.sub).map_err(|_| ApiError::unauthenticated())?;
         match auth::staff_account(&state.app, &id).await? {
             Some(a) if a.credentials.session_version == claims.ver => {
                 Ok(StaffSession { staff_id: a.staff_id, name: a.name, role: a.role, claims })
             }
-            _ => Err(AppError::Unauthenticated.into()),
+            _ => Err(ApiError::unauthenticated()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for StaffSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match parts.extensions.get::<StaffSession>() {
+            Some(s) => Ok(s.clone()),
+            None => Self::load(parts, state).await,
         }
     }
 }
@@ -178,7 +200,7 @@ impl FromRequestParts<AppState> for StaffSession {
 fn optional<T>(r: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
     match r {
         Ok(v) => Ok(Some(v)),
-        Err(ApiError(AppError::Unauthenticated)) => Ok(None),
+        Err(e) if e.is_unauthenticated() => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -4,26 +4,27 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
-use portal_app::{auth, keys};
+use portal_app::auth;
+use portal_domain::StaffRole;
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::auth_routes::SourceAddress;
 use crate::json::JsonBody;
+use crate::routes::{Access, Route};
 use crate::session::{self, Audience, StaffSession};
-use crate::{ApiError, AppState, layers};
+use crate::{ApiError, AppState, routes, views};
 
-pub const ROUTES: &[(&str, &str)] =
-    &[("POST", "/api/staff/login"), ("POST", "/api/staff/logout"), ("GET", "/api/staff/session")];
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::post("/api/staff/login", Access::Public, login),
+        Route::post("/api/staff/logout", Access::Public, logout),
+        Route::get("/api/staff/session", Access::Staff(StaffRole::Reviewer), current_session),
+    ]
+}
 
 pub fn router(state: AppState) -> Router {
-    let r = Router::new()
-        .route("/api/staff/login", post(login))
-        .route("/api/staff/logout", post(logout))
-        .route("/api/staff/session", get(current_session));
-    layers::api(r, state)
+    routes::router(routes(), state)
 }
 
 #[derive(Deserialize)]
@@ -43,18 +44,18 @@ async fn login(
     let now = s.app.now_epoch();
     let token = s.sessions.issue(Audience::Staff, login.staff_id.as_str(), login.session_version, now, now);
     tracing::info!(staff_id = %login.staff_id, "staff logged in");
-    let body =
-        json!({ "staff_id": login.staff_id, "name": login.name, "role": login.role, "role_label": login.role.label() });
+    let body = views::StaffSession::new(login.staff_id, login.name, login.role);
     Ok(([session::set_cookie(&s, Audience::Staff, &token)], Json(body)).into_response())
 }
 
+/// Public: logging out without a (valid) session just clears the cookie.
 async fn logout(State(s): State<AppState>, session: Option<StaffSession>) -> Result<Response, ApiError> {
     if let Some(st) = session {
-        auth::logout(&s.app, keys::staff_auth(&st.staff_id), st.claims.ver).await?;
+        auth::logout_staff(&s.app, &st.staff_id, st.claims.ver).await?;
     }
     Ok((StatusCode::NO_CONTENT, [session::clear_cookie(&s, Audience::Staff)]).into_response())
 }
 
-async fn current_session(st: StaffSession) -> Json<serde_json::Value> {
-    Json(json!({ "staff_id": st.staff_id, "name": st.name, "role": st.role, "role_label": st.role.label() }))
+async fn current_session(st: StaffSession) -> Json<views::StaffSession> {
+    Json(views::StaffSession::new(st.staff_id, st.name, st.role))
 }

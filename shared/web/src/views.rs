@@ -1,117 +1,371 @@
-//! The JSON shapes of domain records as the site reads them: codes for programs,
-//! labels (the manual's words) for people.
+//! The JSON bodies of the API, as types: codes for programs, labels (the manual's
+//! words) for people. Each is described by a schema of the same name in
+//! `docs/openapi.yaml`, and a test checks every answer against it.
 
-use chrono::NaiveDate;
-use portal_domain::{Application, ApplicationDetails, Credit, Eligibility, Invoice};
-use serde_json::{Value, json};
+use chrono::{DateTime, NaiveDate, Utc};
+use portal_domain::renewal_rule::{CategoryTally, SelfReportTally};
+use portal_domain::{
+    Application, ApplicationDetails, ApplicationKind, ApplicationNo, ApplicationStatus, CertPeriod, CollectionMethod,
+    Credit, CreditNo, CreditSource, CreditStatus, Eligibility, FeeType, Invoice, InvoiceNo, InvoiceStatus, Member,
+    MemberNo, StaffId, StaffRole,
+};
+use serde::Serialize;
 
-pub fn application(a: &Application) -> Value {
+/// A code with the label a person reads.
+#[derive(Debug, Serialize)]
+pub struct Labelled<T> {
+    pub code: T,
+    pub label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Period {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl From<&CertPeriod> for Period {
+    fn from(p: &CertPeriod) -> Self {
+        Period { start: p.start(), end: p.end() }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Message {
+    pub message: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemberSession {
+    pub member_no: MemberNo,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemberLogin {
+    pub member_no: MemberNo,
+    pub name: String,
+    /// The page to open after login (a `next=` deep link, or the home page).
+    pub redirect: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StaffSession {
+    pub staff_id: StaffId,
+    pub name: String,
+    pub role: StaffRole,
+    pub role_label: &'static str,
+}
+
+impl StaffSession {
+    pub fn new(staff_id: StaffId, name: String, role: StaffRole) -> Self {
+        StaffSession { staff_id, name, role, role_label: role.label() }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct RenewalView {
+    pub base_qualification: Labelled<&'static str>,
+    pub base_cert_no: String,
+    pub base_cert_fiscal_year: i32,
+    pub base_period: Period,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeclineView {
+    pub reason: Labelled<&'static str>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ApplicationView {
+    pub application_no: ApplicationNo,
+    pub kind: ApplicationKind,
+    pub kind_label: &'static str,
+    pub status: ApplicationStatus,
+    pub status_label: &'static str,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub invoice_no: Option<InvoiceNo>,
+    pub cert_period_end: NaiveDate,
+    pub renewal: Option<RenewalView>,
+    pub decline: Option<DeclineView>,
+}
+
+pub fn application(a: &Application) -> ApplicationView {
     let (renewal, decline) = match &a.details {
         ApplicationDetails::Renewal(r) => (
-            json!({
-                "base_qualification": { "code": r.base_qualification.code(), "label": r.base_qualification.label() },
-                "base_cert_no": r.base_cert_no,
-                "base_cert_fiscal_year": r.base_cert_fiscal_year.year(),
-                "base_period": { "start": r.base_period.start(), "end": r.base_period.end() },
+            Some(RenewalView {
+                base_qualification: Labelled { code: r.base_qualification.code(), label: r.base_qualification.label() },
+                base_cert_no: r.base_cert_no.as_str().to_owned(),
+                base_cert_fiscal_year: r.base_cert_fiscal_year.year(),
+                base_period: (&r.base_period).into(),
             }),
-            Value::Null,
+            None,
         ),
-        ApplicationDetails::Decline(d) => {
-            (Value::Null, json!({ "reason": { "code": d.reason.code(), "label": d.reason.label() }, "note": d.note }))
-        }
+        ApplicationDetails::Decline(d) => (
+            None,
+            Some(DeclineView {
+                reason: Labelled { code: d.reason.code(), label: d.reason.label() },
+                note: d.note.clone(),
+            }),
+        ),
     };
     let kind = a.details.kind();
-    json!({
-        "application_no": a.application_no.0,
-        "kind": kind.code(),
-        "kind_label": kind.label(),
-        "status": a.status.code(),
-        "status_label": a.status.label(),
-        "created_at": a.created_at,
-        "submitted_at": a.submitted_at,
-        "invoice_no": a.invoice_no.as_ref().map(|n| n.0.clone()),
-        "cert_period_end": a.cert_period_end,
-        "renewal": renewal,
-        "decline": decline,
-    })
+    ApplicationView {
+        application_no: a.application_no.clone(),
+        kind,
+        kind_label: kind.label(),
+        status: a.status,
+        status_label: a.status.label(),
+        created_at: a.created_at,
+        submitted_at: a.submitted_at,
+        invoice_no: a.invoice_no.clone(),
+        cert_period_end: a.cert_period_end,
+        renewal,
+        decline,
+    }
 }
 
-pub fn credit(c: &Credit) -> Value {
-    json!({
-        "credit_no": c.credit_no,
-        "unit_code": c.unit_code,
-        "unit_name": c.unit_name,
-        "category": c.category,
-        "category_label": c.category_label,
-        "units": c.units,
-        "earned_on": c.earned_on,
-        "source": c.source,
-        "status": c.status,
-        "status_label": c.status.label(),
-        "title": c.title,
-    })
+#[derive(Debug, Serialize)]
+pub struct CreditView {
+    pub credit_no: CreditNo,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub category: String,
+    pub category_label: String,
+    pub units: u32,
+    pub earned_on: NaiveDate,
+    pub source: CreditSource,
+    pub status: CreditStatus,
+    pub status_label: &'static str,
+    pub title: Option<String>,
 }
 
-pub fn invoice(i: &Invoice, today: NaiveDate) -> Value {
+pub fn credit(c: &Credit) -> CreditView {
+    CreditView {
+        credit_no: c.credit_no.clone(),
+        unit_code: c.unit_code.clone(),
+        unit_name: c.unit_name.clone(),
+        category: c.category.clone(),
+        category_label: c.category_label.clone(),
+        units: c.units,
+        earned_on: c.earned_on,
+        source: c.source,
+        status: c.status,
+        status_label: c.status.label(),
+        title: c.title.clone(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct InvoiceView {
+    pub invoice_no: InvoiceNo,
+    pub fee_type: Labelled<FeeType>,
+    pub fiscal_year: i32,
+    pub amount: u32,
+    pub due_date: NaiveDate,
+    pub status: Labelled<InvoiceStatus>,
+    pub paid_on: Option<NaiveDate>,
+    pub application_no: Option<ApplicationNo>,
+}
+
+pub fn invoice(i: &Invoice, today: NaiveDate) -> InvoiceView {
     let status = i.status(today);
-    json!({
-        "invoice_no": i.invoice_no.0,
-        "fee_type": { "code": i.fee_type, "label": i.fee_type.label() },
-        "fiscal_year": i.fiscal_year.year(),
-        "amount": i.amount,
-        "due_date": i.due_date,
-        "status": { "code": status, "label": status.label() },
-        "paid_on": i.paid_on,
-        "application_no": i.application_no,
-    })
+    InvoiceView {
+        invoice_no: i.invoice_no.clone(),
+        fee_type: Labelled { code: i.fee_type, label: i.fee_type.label() },
+        fiscal_year: i.fiscal_year.year(),
+        amount: i.amount,
+        due_date: i.due_date,
+        status: Labelled { code: status, label: status.label() },
+        paid_on: i.paid_on,
+        application_no: i.application_no.clone(),
+    }
 }
 
-pub fn eligibility(e: &Eligibility) -> Value {
-    json!({
-        "period": { "start": e.period.start(), "end": e.period.end() },
-        "eligible": e.eligible,
-        "dues": {
-            "ok": e.dues_ok,
-            "unpaid": e.blocking_dues.iter().map(|i| json!({ "invoice_no": i.invoice_no.0, "fiscal_year": i.fiscal_year.year(), "amount": i.amount })).collect::<Vec<_>>(),
-        },
-        "units": {
-            "required": e.required,
-            "counted": e.counted,
-            "missing": e.missing,
-            "self_report": e.self_report,
-            "categories": e.categories,
-        },
-    })
+#[derive(Debug, Serialize)]
+pub struct InvoiceList {
+    pub collection_method: Labelled<CollectionMethod>,
+    pub invoices: Vec<InvoiceView>,
 }
 
-/// Why STEP④ was refused, as the manual words it (both reasons when both apply).
-pub fn refusal_reasons(e: &Eligibility) -> Value {
+#[derive(Debug, Serialize)]
+pub struct Certification {
+    pub cert_no: String,
+    pub certified_on: NaiveDate,
+    pub certified_fiscal_year: i32,
+    pub period: Period,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemberProfile {
+    pub member_no: MemberNo,
+    pub name: String,
+    pub email: String,
+    pub mailing_address: portal_domain::MailingAddress,
+    pub collection_method: Labelled<CollectionMethod>,
+    pub certification: Option<Certification>,
+    pub applications: Vec<ApplicationView>,
+    pub credits: Vec<CreditView>,
+}
+
+pub fn member_profile(m: &Member, applications: &[Application], credits: &[Credit]) -> MemberProfile {
+    MemberProfile {
+        member_no: m.member_no,
+        name: m.name.as_str().to_owned(),
+        email: m.email.as_str().to_owned(),
+        mailing_address: m.mailing_address.clone(),
+        collection_method: Labelled { code: m.collection_method, label: m.collection_method.label() },
+        certification: m.certification.as_ref().map(|c| Certification {
+            cert_no: c.cert_no.as_str().to_owned(),
+            certified_on: c.certified_on,
+            certified_fiscal_year: c.certified_fiscal_year().year(),
+            period: (&c.period).into(),
+        }),
+        applications: applications.iter().map(application).collect(),
+        credits: credits.iter().map(credit).collect(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Submitted {
+    pub application: ApplicationView,
+    pub invoice: Option<InvoiceView>,
+    pub already_submitted: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Choice {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ApplicationOptions {
+    pub base_qualifications: Vec<Choice>,
+    pub decline_reasons: Vec<Choice>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnpaidDues {
+    pub invoice_no: InvoiceNo,
+    pub fiscal_year: i32,
+    pub amount: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DuesCheck {
+    pub ok: bool,
+    pub unpaid: Vec<UnpaidDues>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitsCheck {
+    pub required: u32,
+    pub counted: u32,
+    pub missing: u32,
+    pub self_report: SelfReportTally,
+    pub categories: Vec<CategoryTally>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EligibilityView {
+    pub period: Period,
+    pub eligible: bool,
+    pub dues: DuesCheck,
+    pub units: UnitsCheck,
+}
+
+pub fn eligibility(e: &Eligibility) -> EligibilityView {
+    EligibilityView {
+        period: (&e.period).into(),
+        eligible: e.eligible,
+        dues: DuesCheck {
+            ok: e.dues_ok,
+            unpaid: e
+                .blocking_dues
+                .iter()
+                .map(|i| UnpaidDues {
+                    invoice_no: i.invoice_no.clone(),
+                    fiscal_year: i.fiscal_year.year(),
+                    amount: i.amount,
+                })
+                .collect(),
+        },
+        units: UnitsCheck {
+            required: e.required,
+            counted: e.counted,
+            missing: e.missing,
+            self_report: e.self_report.clone(),
+            categories: e.categories.clone(),
+        },
+    }
+}
+
+/// One shortfall of units, in total (`category` null) or in a 研修単位区分.
+#[derive(Debug, Serialize)]
+pub struct Shortfall {
+    pub category: Option<String>,
+    pub label: String,
+    pub required: Option<u32>,
+    pub counted: u32,
+    pub missing: u32,
+}
+
+/// Why STEP④ was refused, as the manual words it.
+#[derive(Debug, Serialize)]
+pub struct RefusalReason {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invoices: Option<Vec<InvoiceNo>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortfalls: Option<Vec<Shortfall>>,
+}
+
+/// Both reasons when both apply.
+pub fn refusal_reasons(e: &Eligibility) -> Vec<RefusalReason> {
     let mut reasons = Vec::new();
     if !e.dues_ok {
         let years: Vec<String> = e.blocking_dues.iter().map(|i| format!("{}年度", i.fiscal_year.year())).collect();
-        reasons.push(json!({
-            "code": "dues_unpaid",
-            "message": format!("年会費のお支払いが未納です（{}）。専門医資格更新の申請を行うには年会費のお支払いを完了させる必要があります。", years.join("・")),
-            "invoices": e.blocking_dues.iter().map(|i| i.invoice_no.0.clone()).collect::<Vec<_>>(),
-        }));
+        reasons.push(RefusalReason {
+            code: "dues_unpaid",
+            message: format!(
+                "年会費のお支払いが未納です（{}）。専門医資格更新の申請を行うには年会費のお支払いを完了させる必要があります。",
+                years.join("・")
+            ),
+            invoices: Some(e.blocking_dues.iter().map(|i| i.invoice_no.clone()).collect()),
+            shortfalls: None,
+        });
     }
     if !e.units_ok() {
         let mut shortfalls = Vec::new();
         if e.missing > 0 {
-            shortfalls.push(json!({ "category": null, "label": "合計", "required": e.required, "counted": e.counted, "missing": e.missing }));
+            shortfalls.push(Shortfall {
+                category: None,
+                label: "合計".into(),
+                required: Some(e.required),
+                counted: e.counted,
+                missing: e.missing,
+            });
         }
         for c in e.categories.iter().filter(|c| c.missing > 0) {
-            shortfalls.push(json!({ "category": c.code, "label": c.label, "required": c.minimum, "counted": c.counted, "missing": c.missing }));
+            shortfalls.push(Shortfall {
+                category: Some(c.code.clone()),
+                label: c.label.clone(),
+                required: c.minimum,
+                counted: c.counted,
+                missing: c.missing,
+            });
         }
-        let detail: Vec<String> = shortfalls
-            .iter()
-            .map(|s| format!("{}: あと{}単位", s["label"].as_str().unwrap_or(""), s["missing"]))
-            .collect();
-        reasons.push(json!({
-            "code": "units_short",
-            "message": format!("単位が不足しています。必要単位を取得してください。（{}）", detail.join("、")),
-            "shortfalls": shortfalls,
-        }));
+        let detail: Vec<String> = shortfalls.iter().map(|s| format!("{}: あと{}単位", s.label, s.missing)).collect();
+        reasons.push(RefusalReason {
+            code: "units_short",
+            message: format!("単位が不足しています。必要単位を取得してください。（{}）", detail.join("、")),
+            invoices: None,
+            shortfalls: Some(shortfalls),
+        });
     }
-    Value::Array(reasons)
+    reasons
 }

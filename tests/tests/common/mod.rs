@@ -1,9 +1,13 @@
-//! `spawn_app`: the real portal router on a random loopback port with a private
-//! in-memory store, a movable clock and a store-call counter; plus an HTTP client that
-//! behaves like the site's own pages (same Origin, JSON bodies, cookies).
+//! `spawn_app`: the real portal router on a random loopback port with a private store
+//! (in-memory SQLite, or a fresh table on the AWS emulator), a movable clock, a
+//! store-call counter and a fault injector; plus an HTTP client that behaves like the
+//! site's own pages (same Origin, JSON bodies, cookies) and checks every API answer
+//! against the OpenAPI document.
 #![allow(dead_code)]
 
 pub mod emulator;
+pub mod faults;
+pub mod openapi;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,10 +17,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portal_app::outbox;
 use portal_domain::Clock;
-use portal_domain::table::{Item, Key, StoreError, Table, Write};
+use portal_domain::table::{Item, Key, StoreError, Table, Update, Write};
 use portal_store_sqlite::{Mailbox, SentMail, SqliteTable};
 use portal_web::AppState;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+#[allow(unused_imports)]
+pub use faults::{Call, Faults, FaultyTable, Injected};
 
 pub const DEMO_PASSWORD: &str = portal_app::seed::DEMO_PASSWORD;
 
@@ -76,10 +84,18 @@ impl Table for CountingTable {
         self.tick();
         self.inner.transact(writes).await
     }
-    async fn increment(&self, key: &Key, attr: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {
+    async fn update_returning(&self, key: &Key, update: Update) -> Result<Item, StoreError> {
         self.tick();
-        self.inner.increment(key, attr, by, expires_at).await
+        self.inner.update_returning(key, update).await
     }
+}
+
+/// Which store the app under test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    /// A fresh table on the AWS emulator the test command starts.
+    Dynamo,
 }
 
 pub struct TestApp {
@@ -87,6 +103,7 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub clock: Arc<TestClock>,
     pub store: Arc<CountingTable>,
+    pub faults: Arc<Faults>,
     pub mailbox: Mailbox,
     pub state: AppState,
 }
@@ -94,13 +111,23 @@ pub struct TestApp {
 pub const SECRET: &[u8] = b"test-session-secret-0123456789abcdef-0123456789";
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_on(Backend::Sqlite).await
+}
+
+pub async fn spawn_app_on(backend: Backend) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let url = format!("http://{addr}");
-    let sqlite = SqliteTable::in_memory();
-    let mailbox = Mailbox::new(&sqlite);
-    let store = Arc::new(CountingTable::new(Arc::new(sqlite)));
     let clock = Arc::new(TestClock::default());
+    // The mailbox lives in SQLite whichever store the portal uses (as in portal-local).
+    let sqlite = SqliteTable::in_memory().with_clock(clock.clone());
+    let mailbox = Mailbox::new(&sqlite);
+    let backing: Arc<dyn Table> = match backend {
+        Backend::Sqlite => Arc::new(sqlite),
+        Backend::Dynamo => Arc::new(emulator::fresh_table().await.with_clock(clock.clone())),
+    };
+    let faults = Arc::new(Faults::default());
+    let store = Arc::new(CountingTable::new(Arc::new(FaultyTable::new(backing, faults.clone()))));
     let state = portal_local::state(store.clone(), clock.clone(), &url, SECRET).unwrap();
     portal_app::seed::demo(&state.app).await.unwrap();
     let router = portal_local::router(state.clone(), mailbox.clone());
@@ -108,7 +135,7 @@ pub async fn spawn_app() -> TestApp {
         portal_local::serve(listener, router, std::future::pending()).await.unwrap();
     });
     store.take();
-    TestApp { url, addr, clock, store, mailbox, state }
+    TestApp { url, addr, clock, store, faults, mailbox, state }
 }
 
 impl TestApp {
@@ -151,38 +178,78 @@ impl TestApp {
     }
 }
 
+/// An answer as a test sees it, already checked against the OpenAPI document.
+pub struct TestResponse {
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl TestResponse {
+    async fn read(method: &str, path: &str, res: reqwest::Response) -> Self {
+        let (status, headers) = (res.status(), res.headers().clone());
+        let body = res.bytes().await.unwrap().to_vec();
+        let ct = headers.get("content-type").and_then(|v| v.to_str().ok());
+        let path_only = path.split('?').next().unwrap_or(path);
+        openapi::check(method, path_only, status.as_u16(), ct, &body);
+        TestResponse { status, headers, body }
+    }
+
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    pub async fn json<T: DeserializeOwned>(self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+
+    pub async fn text(self) -> Result<String, std::string::FromUtf8Error> {
+        String::from_utf8(self.body)
+    }
+}
+
 pub struct Browser {
     pub http: reqwest::Client,
     pub url: String,
 }
 
 impl Browser {
-    pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.url)).send().await.unwrap()
+    pub async fn get(&self, path: &str) -> TestResponse {
+        TestResponse::read("GET", path, self.http.get(format!("{}{path}", self.url)).send().await.unwrap()).await
     }
 
     /// A DELETE as the site's api.js sends it: no body, the custom header instead.
-    pub async fn delete(&self, path: &str) -> reqwest::Response {
-        self.http
+    pub async fn delete(&self, path: &str) -> TestResponse {
+        let res = self
+            .http
             .delete(format!("{}{path}", self.url))
             .header("Origin", &self.url)
             .header("X-Requested-With", "portal-fetch")
             .send()
             .await
-            .unwrap()
+            .unwrap();
+        TestResponse::read("DELETE", path, res).await
     }
 
-    pub async fn put(&self, path: &str, body: Value) -> reqwest::Response {
-        self.http.put(format!("{}{path}", self.url)).header("Origin", &self.url).json(&body).send().await.unwrap()
+    pub async fn put(&self, path: &str, body: Value) -> TestResponse {
+        let res =
+            self.http.put(format!("{}{path}", self.url)).header("Origin", &self.url).json(&body).send().await.unwrap();
+        TestResponse::read("PUT", path, res).await
     }
 
-    pub async fn post(&self, path: &str, body: Value) -> reqwest::Response {
-        self.http.post(format!("{}{path}", self.url)).header("Origin", &self.url).json(&body).send().await.unwrap()
+    pub async fn post(&self, path: &str, body: Value) -> TestResponse {
+        let res =
+            self.http.post(format!("{}{path}", self.url)).header("Origin", &self.url).json(&body).send().await.unwrap();
+        TestResponse::read("POST", path, res).await
     }
 }
 
 /// The value of a response's `Set-Cookie` for `name` (e.g. the session token).
-pub fn cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+pub fn cookie(res: &TestResponse, name: &str) -> Option<String> {
     res.headers()
         .get_all("set-cookie")
         .iter()

@@ -1,0 +1,65 @@
+//! A member's whole partition, read in one Query and sorted by the `type` tag of each
+//! item. An item of a type this code does not know, or that does not read as its type,
+//! is an error naming its key — never silently skipped or defaulted.
+
+use portal_domain::table::Item;
+use portal_domain::{Application, Credit, Invoice, Member};
+
+use super::{
+    ApplicationRecord, CreditRecord, InvoiceRecord, MemberAuthRecord, MemberRecord, OpenApplicationRecord, Record,
+    RecordError, RecordFault, SubmittedRecord, decode, type_of,
+};
+
+#[derive(Default, Debug)]
+pub struct MemberPartition {
+    pub member: Option<Member>,
+    pub session_version: Option<i64>,
+    pub applications: Vec<Application>,
+    pub invoices: Vec<Invoice>,
+    pub credits: Vec<Credit>,
+}
+
+impl MemberPartition {
+    pub fn from_items(items: &[Item]) -> Result<Self, RecordError> {
+        let mut p = MemberPartition::default();
+        for item in items {
+            match type_of(item) {
+                Some(MemberRecord::TYPE) => p.member = Some(decode::<MemberRecord>(item)?),
+                Some(MemberAuthRecord::TYPE) => {
+                    p.session_version = Some(decode::<MemberAuthRecord>(item)?.session_version)
+                }
+                Some(ApplicationRecord::TYPE) => p.applications.push(decode::<ApplicationRecord>(item)?),
+                Some(InvoiceRecord::TYPE) => p.invoices.push(decode::<InvoiceRecord>(item)?),
+                Some(CreditRecord::TYPE) => p.credits.push(decode::<CreditRecord>(item)?),
+                // Markers that keep rules atomic; nothing on a page reads them.
+                Some(OpenApplicationRecord::TYPE | SubmittedRecord::TYPE) => {}
+                other => {
+                    return Err(RecordError {
+                        pk: item.key.pk.clone(),
+                        sk: item.key.sk.clone(),
+                        expected: "member partition",
+                        cause: RecordFault::WrongType(other.map(str::to_owned)),
+                    });
+                }
+            }
+        }
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portal_domain::table::Key;
+    use serde_json::json;
+
+    #[test]
+    fn an_unknown_or_untagged_item_is_an_error_naming_its_key() {
+        let untagged = Item::new(Key::new("MEMBER#100001", "X#1"), json!({"a": 1}).as_object().unwrap().clone());
+        let err = MemberPartition::from_items(&[untagged]).unwrap_err();
+        assert_eq!((err.pk.as_str(), err.sk.as_str()), ("MEMBER#100001", "X#1"));
+        let odd =
+            Item::new(Key::new("MEMBER#100001", "APP#1"), json!({"type": "application"}).as_object().unwrap().clone());
+        assert!(matches!(MemberPartition::from_items(&[odd]).unwrap_err().cause, RecordFault::Shape(_)));
+    }
+}

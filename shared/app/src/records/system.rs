@@ -1,0 +1,38 @@
+//! Table-wide records: the renewal rule in force and the demo-data marker.
+
+use portal_domain::RenewalRule;
+use portal_domain::table::Key;
+use serde::{Deserialize, Serialize};
+
+use super::Record;
+use crate::keys;
+
+pub struct RenewalRuleRecord;
+
+impl Record for RenewalRuleRecord {
+    type Value = RenewalRule;
+    const TYPE: &'static str = "renewal_rule";
+}
+
+impl RenewalRuleRecord {
+    pub fn key() -> Key {
+        keys::renewal_rule()
+    }
+}
+
+/// Says that a seed (the local portal's demo data) was written.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SeedMarker {}
+
+pub struct SeedMarkerRecord;
+
+impl Record for SeedMarkerRecord {
+    type Value = SeedMarker;
+    const TYPE: &'static str = "seed";
+}
+
+impl SeedMarkerRecord {
+    pub fn key(name: &str) -> Key {
+        keys::seed_marker(name)
+    }
+}
