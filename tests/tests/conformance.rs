@@ -210,3 +210,31 @@ macro_rules! conformance_tests {
 
 conformance_tests!(sqlite, Arc::new(portal_store_sqlite::SqliteTable::in_memory()));
 conformance_tests!(dynamodb, Arc::new(common::emulator::fresh_table().await));
+
+/// Expiry is decided by the clock the adapter was given (the portal's), so a test that
+/// moves time sees tokens and counters expire, on both stores.
+async fn expiry_follows_the_adapters_clock(t: Arc<dyn Table>, clock: Arc<common::TestClock>) {
+    use portal_domain::Clock;
+    let at = clock.now().timestamp() + 60;
+    let item = Item::new(Key::new("RESET#clock", "RESET"), Map::new()).expiring_at(at).with_gsi1(Key::new("GC", "1"));
+    t.transact(vec![Write::Put { item, cond: Cond::NotExists }]).await.unwrap();
+    assert!(t.get(&Key::new("RESET#clock", "RESET")).await.unwrap().is_some());
+    clock.advance(61);
+    assert_eq!(t.get(&Key::new("RESET#clock", "RESET")).await.unwrap(), None);
+    assert!(t.query("RESET#clock", "").await.unwrap().is_empty());
+    assert!(t.query_gsi1("GC", "", 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn sqlite_expiry_follows_the_adapters_clock() {
+    let clock = Arc::new(common::TestClock::default());
+    let t = portal_store_sqlite::SqliteTable::in_memory().with_clock(clock.clone());
+    expiry_follows_the_adapters_clock(Arc::new(t), clock).await;
+}
+
+#[tokio::test]
+async fn dynamodb_expiry_follows_the_adapters_clock() {
+    let clock = Arc::new(common::TestClock::default());
+    let t = common::emulator::fresh_table().await.with_clock(clock.clone());
+    expiry_follows_the_adapters_clock(Arc::new(t), clock).await;
+}

@@ -169,3 +169,33 @@ async fn changing_the_password_ends_every_other_session_and_keeps_this_one() {
     assert_eq!(elsewhere.get("/api/auth/session").await.status(), 401);
     assert_eq!(app.mails_to("m100001@example.jp").await[0].subject, "【日本循環器学会】パスワード変更のお知らせ");
 }
+
+#[tokio::test]
+async fn every_outstanding_reset_link_dies_when_the_password_changes() {
+    let app = spawn_app().await;
+    let b = app.browser();
+    for _ in 0..3 {
+        assert_eq!(b.post("/api/auth/password-reset", json!({ "member_no": "100004" })).await.status(), 202);
+    }
+    let resets: Vec<String> = app
+        .mails_to("m100004@example.jp")
+        .await
+        .iter()
+        .filter(|m| m.subject.contains("再設定"))
+        .map(token_in)
+        .collect();
+    assert_eq!(resets.len(), 3);
+    let confirm = |token: &str, password: &str| {
+        b.post("/api/auth/password-reset/confirm", json!({ "token": token, "password": password }))
+    };
+    assert_eq!(confirm(&resets[0], NEW_PASSWORD).await.status(), 200);
+    // The other two links were issued for the old password: they are dead now…
+    let res = confirm(&resets[1], "another-new-password-2026").await;
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "invalid_token");
+    // …and stay dead after a password change by the member, too.
+    let me = app.login("100004", NEW_PASSWORD).await;
+    let change = json!({ "current_password": NEW_PASSWORD, "new_password": "third-password-of-2026" });
+    assert_eq!(me.post("/api/auth/password", change).await.status(), 200);
+    assert_eq!(confirm(&resets[2], "fourth-password-2026-x").await.status(), 400);
+    app.login("100004", "third-password-of-2026").await;
+}
