@@ -68,7 +68,7 @@ fn period_end(member: &Member) -> Result<chrono::NaiveDate, ApplicationError> {
     Ok(member.certification.as_ref().ok_or(ApplicationError::NoCertification)?.period.end())
 }
 
-/// The rule in force; the SPEC §5 default until staff store one.
+/// The rule in force; the default of docs/rules.md until staff store one.
 pub async fn renewal_rule(app: &App) -> Result<RenewalRule, Fault> {
     match decode_opt::<RenewalRuleRecord>(app.table.get(&RenewalRuleRecord::key()).await?)? {
         Some(rule) => Ok(rule),

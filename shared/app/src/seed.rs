@@ -1,4 +1,4 @@
-//! Demo data of SPEC §13, for the local portal only: a deployment never calls this.
+//! Demo data for the local portal only (README, "Demo accounts"): a deployment never calls this.
 
 use chrono::{Datelike, NaiveDate};
 use portal_domain::{

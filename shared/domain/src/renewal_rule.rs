@@ -30,7 +30,7 @@ pub struct RenewalRule {
 }
 
 impl Default for RenewalRule {
-    /// SPEC §5: 50 units in the current five-year period, self-reports count up to 18.
+    /// The default of docs/rules.md: 50 units in the current five-year period, self-reports count up to 18.
     fn default() -> Self {
         RenewalRule { required_units: 50, self_report_cap: 18, categories: Vec::new(), renewal_fee: 10_000 }
     }

@@ -3,6 +3,7 @@
 //! background task, and the local-only `/_dev/mail` mailbox.
 
 mod dev_mail;
+pub mod site;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,7 +16,6 @@ use portal_domain::mail::Mailer;
 use portal_domain::table::Table;
 use portal_store_sqlite::Mailbox;
 use portal_web::{AppState, SessionKeys, layers, routes};
-use tower_http::services::ServeDir;
 
 pub use dev_mail::router as dev_mail_router;
 
@@ -28,7 +28,8 @@ pub fn static_dir() -> PathBuf {
 
 /// Every API route group, as on AWS, plus the static site and the dev mailbox.
 pub fn router(state: AppState, mailbox: Mailbox) -> Router {
-    let site = layers::with_security_headers(Router::new().fallback_service(ServeDir::new(static_dir())));
+    let root = static_dir();
+    let site = layers::with_security_headers(Router::new().fallback(move |req| site::serve(root.clone(), req)));
     let api = routes::GROUPS.iter().fold(Router::new(), |r, g| r.merge(routes::router((g.routes)(), state.clone())));
     api.merge(dev_mail::router(mailbox)).merge(site)
 }

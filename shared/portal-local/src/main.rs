@@ -1,4 +1,6 @@
 //! `cargo run -p portal-local`: the portal at http://127.0.0.1:3000 with demo data.
+//! `cargo run -p portal-local -- site <dir>`: writes the static site with its includes
+//! expanded (what a deployment uploads).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,6 +16,14 @@ use portal_store_sqlite::{Mailbox, SqliteTable};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     portal_web::telemetry::init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [cmd, out] = args.as_slice()
+        && cmd == "site"
+    {
+        let n = portal_local::site::build(&portal_local::static_dir(), std::path::Path::new(out))?;
+        println!("{n} files written to {out}");
+        return Ok(());
+    }
     let addr: SocketAddr =
         std::env::var("PORTAL_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into()).parse().context("PORTAL_ADDR")?;
     let data_dir = PathBuf::from(std::env::var("PORTAL_DATA_DIR").unwrap_or_else(|_| ".portal-data".into()));
