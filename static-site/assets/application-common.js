@@ -1,32 +1,13 @@
-// Shared by the 専門医資格申請情報 pages (新規作成, 作成/編集, 詳細).
-import { api, el, errorMessage } from '/assets/api.js';
+// Shared by the 専門医資格申請情報 pages (新規作成, 作成/編集, 詳細): kinds and the form's options.
+import { api, errorMessage } from '/assets/http.js';
+import { el } from '/assets/dom.js';
 
 export const KIND_LABELS = { renewal: '更新申請', decline: '辞退申請' };
 
-export function profileUrl(memberNo) {
-  return '/member-profile.html?' + new URLSearchParams({ member_no: memberNo }).toString();
-}
+/** True for the kinds of application a member can make ('renewal', 'decline'). */
+export const isKind = (kind) => Object.hasOwn(KIND_LABELS, kind);
 
-export function applicationUrl(memberNo, applicationNo) {
-  return '/application.html?' + new URLSearchParams({ member_no: memberNo, no: applicationNo }).toString();
-}
-
-export function formUrl(memberNo, kind, applicationNo) {
-  const q = { member_no: memberNo, kind };
-  if (applicationNo) q.no = applicationNo;
-  return '/application-form.html?' + new URLSearchParams(q).toString();
-}
-
-export function invoiceUrl(memberNo, invoiceNo) {
-  return '/invoice.html?' + new URLSearchParams({ member_no: memberNo, no: invoiceNo }).toString();
-}
-
-/** Points every [data-profile-link] (breadcrumb, back link) at this member's 会員情報照会. */
-export function linkProfile(memberNo) {
-  document.querySelectorAll('[data-profile-link]').forEach((a) => { a.href = profileUrl(memberNo); });
-}
-
-/** GET /api/applications/options → { base_qualifications, decline_reasons } or { error }. */
+/** GET /api/applications/options → { options: { base_qualifications, decline_reasons } } or { error }. */
 export async function loadOptions() {
   const r = await api('GET', '/api/applications/options');
   if (!r.ok || !r.data) return { error: errorMessage(r) };

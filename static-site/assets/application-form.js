@@ -1,18 +1,17 @@
 // 更新申請 作成 / 辞退申請 作成 (/application-form.html?member_no=N&kind=renewal|decline),
 // and editing a draft (&no=A-…). 「保存」 creates (POST) or updates (PUT) the draft; it
 // does not apply — that is 「専門医資格更新申請」 / 「専門医認定辞退申請」 on the detail page.
+import { api } from '/assets/http.js';
+import { el } from '/assets/dom.js';
+import { clearFormErrors, showFormErrors, showResponseErrors, whileBusy } from '/assets/forms.js';
+import { setFlash } from '/assets/flash.js';
+import { loadPageData, startMemberPage } from '/assets/member-page.js';
+import { pageFailed, pageReady } from '/assets/page.js';
+import { KIND_LABELS, fillSelect, isKind, loadOptions } from '/assets/application-common.js';
 import {
-  api, clearFormErrors, el, errorMessage, memberApi, memberLoginUrl, memberNoParam,
-  requireMemberSession, setFlash, showFormErrors, showPageError, whileBusy,
-} from '/assets/api.js';
-import { showMemberHeader } from '/assets/member-header.js';
-import {
-  KIND_LABELS, applicationUrl, fillSelect, linkProfile, loadOptions, profileUrl,
-} from '/assets/application-common.js';
+  applicationUrl, memberApi, memberLoginUrl, newApplicationUrl, profileUrl, queryParam,
+} from '/assets/urls.js';
 
-const main = document.getElementById('main');
-const loading = document.getElementById('loading');
-const pageError = document.getElementById('page-error');
 const form = document.getElementById('application-form');
 
 const FIELDS = {
@@ -20,50 +19,37 @@ const FIELDS = {
   decline: ['decline_reason', 'note'],
 };
 
-function fail(message, ...links) {
-  loading.hidden = true;
-  main.removeAttribute('aria-busy');
-  showPageError(pageError, message);
-  if (links.length) pageError.firstElementChild.append(el('p', {}, ...links));
-}
-
 function setTitle(title) {
   document.querySelectorAll('[data-title]').forEach((n) => { n.textContent = title; });
   document.title = title + ' | 日本循環器学会 会員ポータルサイト';
 }
 
 async function start() {
-  const { session, error } = await requireMemberSession();
-  if (error) return fail(error);
-  showMemberHeader(session);
-  const memberNo = memberNoParam(session);
-  linkProfile(memberNo);
+  const page = await startMemberPage();
+  if (!page) return;
+  const { memberNo } = page;
+  const applicationNo = queryParam('no');
+  let kind = queryParam('kind');
 
-  const params = new URLSearchParams(location.search);
-  const applicationNo = (params.get('no') || '').trim();
-  let kind = params.get('kind');
-  let current = null;
-
-  const [opts, loaded] = await Promise.all([
+  const [opts, current] = await Promise.all([
     loadOptions(),
-    applicationNo ? api('GET', memberApi(memberNo, 'applications', applicationNo)) : null,
+    applicationNo
+      ? loadPageData(memberApi(memberNo, 'applications', applicationNo), '指定された申請情報は表示できません。')
+      : null,
   ]);
-  if (loaded) {
-    if (loaded.status === 401) return location.replace(memberLoginUrl());
-    if (loaded.status === 404 || loaded.status === 403) return fail('指定された申請情報は表示できません。');
-    if (!loaded.ok) return fail(errorMessage(loaded));
-    current = loaded.data;
+  if (applicationNo && !current) return;
+  if (current) {
     kind = current.kind;
     if (current.status !== 'draft') {
-      return fail('申請済みの申請情報は編集できません。',
+      return pageFailed('申請済みの申請情報は編集できません。',
         el('a', { href: applicationUrl(memberNo, applicationNo) }, '申請情報を表示する'));
     }
   }
-  if (!KIND_LABELS[kind]) {
-    return fail('申請の種類が指定されていません。',
-      el('a', { href: '/application-new.html?' + new URLSearchParams({ member_no: memberNo }) }, '新規作成の画面へ'));
+  if (!isKind(kind)) {
+    return pageFailed('申請の種類が指定されていません。',
+      el('a', { href: newApplicationUrl(memberNo) }, '新規作成の画面へ'));
   }
-  if (opts.error) return fail(opts.error);
+  if (opts.error) return pageFailed(opts.error);
 
   setTitle(`${KIND_LABELS[kind]} ${current ? '編集' : '作成'}`);
   form.querySelectorAll('[data-kind]').forEach((n) => {
@@ -75,8 +61,7 @@ async function start() {
   fillSelect(form.elements.decline_reason, opts.options.decline_reasons);
   if (current) prefill(current);
 
-  loading.hidden = true;
-  main.removeAttribute('aria-busy');
+  pageReady();
   form.hidden = false;
 
   form.addEventListener('submit', async (event) => {
@@ -107,7 +92,7 @@ async function start() {
       form.querySelector('.error-summary').append(el('p', {}, el('a', { href: memberLoginUrl() }, 'ログイン画面へ')));
       return;
     }
-    showFormErrors(form, { ...r.data, message: errorMessage(r) });
+    showResponseErrors(form, r);
   });
 }
 

@@ -2,52 +2,40 @@
 // A renewal draft shows 更新要件の確認 and 「専門医資格更新申請」 (manual STEP④); a decline
 // draft shows 「専門医認定辞退申請」 (辞退の場合のお手続き 7–9). Drafts can be edited or deleted;
 // submitted applications cannot.
+import { api, errorMessage } from '/assets/http.js';
+import { dataTable, el, fieldRow, text } from '/assets/dom.js';
+import { formatDate, formatFiscalYear, formatPeriod, formatYen, labelOf } from '/assets/format.js';
+import { setFlash, showFlash } from '/assets/flash.js';
+import { whileBusy } from '/assets/forms.js';
+import { loadPageData, startMemberPage } from '/assets/member-page.js';
+import { pageFailed, pageReady } from '/assets/page.js';
 import {
-  api, dataTable, el, errorMessage, fieldRow, formatDate, formatFiscalYear, formatYen, memberApi,
-  memberLoginUrl, memberNoParam, requireMemberSession, setFlash, showFlash, showPageError, text,
-} from '/assets/api.js';
-import { showMemberHeader } from '/assets/member-header.js';
-import { formUrl, invoiceUrl, linkProfile, profileUrl } from '/assets/application-common.js';
+  applicationFormUrl, invoiceUrl, memberApi, memberLoginUrl, profileUrl, queryParam,
+} from '/assets/urls.js';
 import { openDialog } from '/assets/dialog.js';
 
 const $ = (id) => document.getElementById(id);
-const main = $('main');
-const loading = $('loading');
-const pageError = $('page-error');
-
-function fail(message) {
-  loading.hidden = true;
-  main.removeAttribute('aria-busy');
-  showPageError(pageError, message);
-}
 
 let memberNo = '';
 let application = null;
 
 async function start() {
-  const { session, error } = await requireMemberSession();
-  if (error) return fail(error);
-  showMemberHeader(session);
-  memberNo = memberNoParam(session);
-  linkProfile(memberNo);
+  const page = await startMemberPage();
+  if (!page) return;
+  memberNo = page.memberNo;
 
-  const no = (new URLSearchParams(location.search).get('no') || '').trim();
-  if (!no) return fail('申請番号が指定されていません。');
-  const r = await api('GET', memberApi(memberNo, 'applications', no));
-  if (r.status === 401) return location.replace(memberLoginUrl());
-  if (r.status === 404 || r.status === 403) return fail('指定された申請情報は表示できません。');
-  if (!r.ok) return fail(errorMessage(r));
-  application = r.data;
+  const no = queryParam('no');
+  if (!no) return pageFailed('申請番号が指定されていません。');
+  application = await loadPageData(memberApi(memberNo, 'applications', no), '指定された申請情報は表示できません。');
+  if (!application) return;
 
   renderFields(application);
   renderState(application);
   const draft = application.status === 'draft';
   if (draft) renderActions(application);
-  loading.hidden = true;
-  main.removeAttribute('aria-busy');
+  pageReady();
   $('detail').hidden = false;
-  const flash = $('flash');
-  if (showFlash(flash)) flash.firstElementChild.focus();
+  showFlash($('flash'));
   if (draft && application.kind === 'renewal') await renderEligibility();
 }
 
@@ -64,18 +52,17 @@ function renderFields(a) {
   if (a.submitted_at) rows.push(fieldRow('申請日', formatDate(a.submitted_at)));
   const rn = a.renewal;
   if (rn) {
-    const period = rn.base_period || {};
     rows.push(
-      fieldRow('基本領域資格', text(rn.base_qualification && (rn.base_qualification.label ?? rn.base_qualification.code))),
+      fieldRow('基本領域資格', labelOf(rn.base_qualification)),
       fieldRow('基本領域認定番号', text(rn.base_cert_no)),
       fieldRow('基本領域認定・更新年度', formatFiscalYear(rn.base_cert_fiscal_year)),
-      fieldRow('基本領域認定期間', `${formatDate(period.start)} 〜 ${formatDate(period.end)}`),
+      fieldRow('基本領域認定期間', formatPeriod(rn.base_period)),
     );
   }
   const d = a.decline;
   if (d) {
     rows.push(
-      fieldRow('辞退理由', text(d.reason && (d.reason.label ?? d.reason.code))),
+      fieldRow('辞退理由', labelOf(d.reason)),
       fieldRow('備考', d.note ? text(d.note) : '—'),
     );
   }
@@ -134,10 +121,9 @@ async function renderEligibility() {
   const e = r.data;
   const dues = e.dues || { ok: true, unpaid: [] };
   const units = e.units || {};
-  const period = e.period || {};
   const parts = [];
 
-  parts.push(el('p', { class: 'hint' }, `対象期間：${formatDate(period.start)} 〜 ${formatDate(period.end)}`));
+  parts.push(el('p', { class: 'hint' }, `対象期間：${formatPeriod(e.period)}`));
   parts.push(el('p', { class: 'summary-line ' + (e.eligible ? 'summary-line--ok' : 'summary-line--ng') },
     e.eligible
       ? '更新要件を満たしています。「専門医資格更新申請」ボタンを押して申請してください。'
@@ -192,22 +178,12 @@ function renderActions(a) {
   $('actions').hidden = false;
   const submit = a.kind === 'renewal' ? $('submit-renewal') : $('submit-decline');
   submit.hidden = false;
-  submit.addEventListener('click', () => (a.kind === 'renewal' ? submitRenewal(submit) : submitDecline(submit)));
-  $('edit').addEventListener('click', () => location.assign(formUrl(memberNo, a.kind, a.application_no)));
-  $('delete').addEventListener('click', () => remove($('delete')));
+  submit.addEventListener('click', () => (a.kind === 'renewal' ? submitRenewal() : submitDecline(submit)));
+  $('edit').addEventListener('click', () => location.assign(applicationFormUrl(memberNo, a.kind, a.application_no)));
+  $('delete').addEventListener('click', () => remove());
   const note = $('actions-note');
   note.textContent = '「編集」「削除」は申請前のみ行えます。';
   note.hidden = false;
-}
-
-async function busy(button, fn) {
-  const buttons = $('actions').querySelectorAll('button');
-  buttons.forEach((b) => { b.disabled = true; });
-  try {
-    return await fn();
-  } finally {
-    buttons.forEach((b) => { b.disabled = false; });
-  }
 }
 
 function submitPath() {
@@ -241,9 +217,9 @@ function submitFailed(r) {
   showSubmitError('申請できません', errorMessage(r), []);
 }
 
-async function submitRenewal(button) {
+async function submitRenewal() {
   hideSubmitError();
-  const r = await busy(button, () => api('POST', submitPath(), {}));
+  const r = await whileBusy($('actions'), () => api('POST', submitPath(), {}));
   if (r.ok) {
     const inv = r.data && r.data.invoice;
     const rows = [];
@@ -289,7 +265,7 @@ async function submitDecline(button) {
     button.focus();
     return;
   }
-  const r = await busy(button, () => api('POST', submitPath(), {}));
+  const r = await whileBusy($('actions'), () => api('POST', submitPath(), {}));
   if (r.ok) {
     await openDialog($('decline-done'));
     location.reload();
@@ -298,11 +274,11 @@ async function submitDecline(button) {
   submitFailed(r);
 }
 
-async function remove(button) {
+async function remove() {
   hideSubmitError();
   // eslint-disable-next-line no-alert
   if (!window.confirm(`申請番号 ${application.application_no} の申請情報を削除します。よろしいですか？`)) return;
-  const r = await busy(button, () => api('DELETE', memberApi(memberNo, 'applications', application.application_no)));
+  const r = await whileBusy($('actions'), () => api('DELETE', memberApi(memberNo, 'applications', application.application_no)));
   if (r.ok) {
     setFlash(`申請情報を削除しました。（申請番号 ${application.application_no}）`);
     location.assign(profileUrl(memberNo));

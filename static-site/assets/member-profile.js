@@ -1,19 +1,10 @@
 // 会員情報照会 (/member-profile.html?member_no=NNNNNN)
-import {
-  api, dataTable, el, errorMessage, formatDate, memberApi, memberLoginUrl, memberNoParam, requireMemberSession,
-  showFlash, showPageError, text,
-} from '/assets/api.js';
-import { showMemberHeader } from '/assets/member-header.js';
-
-const main = document.getElementById('main');
-const loading = document.getElementById('loading');
-const pageError = document.getElementById('page-error');
-
-function fail(message) {
-  loading.hidden = true;
-  main.removeAttribute('aria-busy');
-  showPageError(pageError, message);
-}
+import { dataTable, el, text } from '/assets/dom.js';
+import { formatDate, formatPeriod, labelOf } from '/assets/format.js';
+import { showFlash } from '/assets/flash.js';
+import { loadPageData, startMemberPage } from '/assets/member-page.js';
+import { pageReady } from '/assets/page.js';
+import { applicationUrl, memberApi, newApplicationUrl } from '/assets/urls.js';
 
 function setField(name, ...content) {
   document.querySelector(`[data-field="${name}"]`).replaceChildren(...content);
@@ -25,28 +16,16 @@ function listTable(caption, columns, rows, emptyText) {
   return dataTable(caption, columns, rows, 'table--compact');
 }
 
-async function main_() {
-  const { session, error } = await requireMemberSession();
-  if (error) return fail(error);
-  showMemberHeader(session);
-  const memberNo = memberNoParam(session);
-
-  const r = await api('GET', memberApi(memberNo, 'profile'));
-  if (r.status === 401) {
-    location.replace(memberLoginUrl());
-    return;
-  }
-  if (r.status === 404 || r.status === 403) {
-    return fail('指定された会員情報は表示できません。');
-  }
-  if (!r.ok) return fail(errorMessage(r));
-  render(r.data, memberNo);
-  loading.hidden = true;
-  main.removeAttribute('aria-busy');
+async function start() {
+  const page = await startMemberPage();
+  if (!page) return;
+  const profile = await loadPageData(memberApi(page.memberNo, 'profile'), '指定された会員情報は表示できません。');
+  if (!profile) return;
+  render(profile, page.memberNo);
+  pageReady();
   document.getElementById('profile').hidden = false;
   // 「申請情報を作成しました。（申請番号 …）」 after 「保存」 on the application form.
-  const flash = document.getElementById('flash');
-  if (showFlash(flash)) flash.firstElementChild.focus();
+  showFlash(document.getElementById('flash'));
 }
 
 function render(p, memberNo) {
@@ -61,23 +40,21 @@ function render(p, memberNo) {
   if (a.organization) lines.push(a.organization);
   setField('mailing_address', ...lines.map((l) => el('span', { class: 'line' }, l)));
 
-  setField('collection_method', text(p.collection_method && p.collection_method.label));
+  setField('collection_method', labelOf(p.collection_method));
 
   const c = p.certification;
   if (c) {
     setField('cert_no', text(c.cert_no));
     setField('certified_on', formatDate(c.certified_on));
-    const period = c.period || {};
-    setField('period', `${formatDate(period.start)} 〜 ${formatDate(period.end)}`);
+    setField('period', formatPeriod(c.period));
   } else {
     document.getElementById('cert-fields').hidden = true;
     document.getElementById('cert-none').hidden = false;
   }
 
   // 専門医資格申請情報: 「新規」 → 新規作成 (更新申請 / 辞退申請).
-  const q = (extra) => '?' + new URLSearchParams({ member_no: memberNo, ...extra }).toString();
   document.getElementById('new-application').addEventListener('click', () => {
-    location.assign('/application-new.html' + q({}));
+    location.assign(newApplicationUrl(memberNo));
   });
   document.getElementById('applications').replaceChildren(listTable(
     '専門医資格申請情報の一覧',
@@ -85,7 +62,7 @@ function render(p, memberNo) {
       {
         label: '申請番号',
         class: 'nowrap',
-        value: (x) => el('a', { href: '/application.html' + q({ no: text(x.application_no) }) }, text(x.application_no)),
+        value: (x) => el('a', { href: applicationUrl(memberNo, text(x.application_no)) }, text(x.application_no)),
       },
       { label: '申請種別', value: (x) => text(x.kind_label ?? x.kind) },
       { label: '状態', value: (x) => text(x.status_label ?? x.status) },
@@ -107,4 +84,4 @@ function render(p, memberNo) {
     p.credits, '単位情報はありません。'));
 }
 
-main_();
+start();

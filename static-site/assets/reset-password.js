@@ -1,5 +1,6 @@
 // 新しいパスワードの設定 (/reset-password.html?token=...)
-import { api, errorMessage, showFormErrors, clearFormErrors, checkFields, whileBusy } from '/assets/api.js';
+import { api, errorMessage } from '/assets/http.js';
+import { checkForm, notEmpty, showFormErrors, showResponseErrors, whileBusy } from '/assets/forms.js';
 
 // Read the token, then take it out of the address bar (and so out of the history,
 // bookmarks and any later Referer) at once.
@@ -14,7 +15,6 @@ if (params.has('token')) {
 const form = document.getElementById('reset-form');
 const resetStep = document.getElementById('reset-step');
 const doneStep = document.getElementById('done-step');
-const tokenError = document.getElementById('token-error');
 
 if (!token) {
   document.getElementById('no-token').hidden = false;
@@ -24,20 +24,16 @@ if (!token) {
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
-  clearFormErrors(form);
-  const invalid = checkFields(form, [
-    { field: 'password', test: (v) => v !== '', message: '新しいパスワードを入力してください。' },
-    { field: 'password_confirm', test: (v) => v !== '', message: '新しいパスワード（確認）を入力してください。' },
+  const valid = checkForm(form, [
+    { field: 'password', test: notEmpty, message: '新しいパスワードを入力してください。' },
+    { field: 'password_confirm', test: notEmpty, message: '新しいパスワード（確認）を入力してください。' },
     {
       field: 'password_confirm',
       test: (v, f) => v === f.elements.password.value,
       message: '新しいパスワードと新しいパスワード（確認）が一致しません。',
     },
   ]);
-  if (invalid) {
-    showFormErrors(form, invalid);
-    return;
-  }
+  if (!valid) return;
   const r = await whileBusy(form, () =>
     api('POST', '/api/auth/password-reset/confirm', { token, password: form.elements.password.value }));
   if (r.ok) {
@@ -52,9 +48,9 @@ form.addEventListener('submit', async (event) => {
   if (r.data && r.data.code === 'invalid_token') {
     // Expired or already used: the only way on is a new request.
     showFormErrors(form, { code: 'invalid_token', message: errorMessage(r) });
-    tokenError.hidden = false;
+    document.getElementById('token-error').hidden = false;
     form.querySelectorAll('input, button').forEach((c) => { c.disabled = true; });
     return;
   }
-  showFormErrors(form, { ...r.data, message: errorMessage(r) });
+  showResponseErrors(form, r);
 });
