@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
-use portal_domain::table::{Cond, Item, Key, StoreError, Table, Update, Write};
+use portal_domain::table::{Cond, IndexQuery, Item, Key, StoreError, Table, Update, Write};
 use serde_json::{Map, Value, json};
 
 fn attrs(v: Value) -> Map<String, Value> {
@@ -58,7 +58,7 @@ pub async fn updates_set_add_remove_and_move_in_the_index(t: Arc<dyn Table>) {
     assert_eq!(got.gsi1, Some(Key::new("G", "2")));
     let out = Update::default().gsi1(None);
     t.transact(vec![Write::Update { key: key.clone(), update: out, cond: Cond::Exists }]).await.unwrap();
-    assert!(t.query_gsi1("G", "", 10).await.unwrap().is_empty());
+    assert!(t.query_gsi1(&IndexQuery::new("G", 10)).await.unwrap().is_empty());
     // An update without a condition creates the item, as DynamoDB's UpdateItem does.
     let k2 = Key::new("P", "NEW");
     t.transact(vec![Write::Update { key: k2.clone(), update: Update::default().add("n", 1), cond: Cond::Always }])
@@ -106,9 +106,19 @@ pub async fn the_index_is_ordered_and_limited(t: Arc<dyn Table>) {
         t.transact(vec![Write::Put { item, cond: Cond::NotExists }]).await.unwrap();
     }
     let got: Vec<String> =
-        t.query_gsi1("PENDING", "", 2).await.unwrap().into_iter().map(|i| i.gsi1.unwrap().sk).collect();
+        t.query_gsi1(&IndexQuery::new("PENDING", 2)).await.unwrap().into_iter().map(|i| i.gsi1.unwrap().sk).collect();
     assert_eq!(got, ["0010", "0020"]);
-    assert_eq!(t.query_gsi1("PENDING", "003", 10).await.unwrap().len(), 1);
+    assert_eq!(t.query_gsi1(&IndexQuery::new("PENDING", 10).prefix("003")).await.unwrap().len(), 1);
+    let next: Vec<String> = t
+        .query_gsi1(&IndexQuery::new("PENDING", 10).after(Some("0010".into())))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.gsi1.unwrap().sk)
+        .collect();
+    assert_eq!(next, ["0020", "0030"], "the page after a cursor");
+    let both = t.query_gsi1(&IndexQuery::new("PENDING", 10).prefix("00").after(Some("0020".into()))).await.unwrap();
+    assert_eq!(both.len(), 1);
 }
 
 pub async fn expired_items_are_invisible(t: Arc<dyn Table>) {
@@ -119,7 +129,7 @@ pub async fn expired_items_are_invisible(t: Arc<dyn Table>) {
         .unwrap();
     assert_eq!(t.get(&Key::new("X", "OLD")).await.unwrap(), None);
     assert_eq!(t.query("X", "").await.unwrap().len(), 1);
-    assert!(t.query_gsi1("GX", "", 10).await.unwrap().is_empty());
+    assert!(t.query_gsi1(&IndexQuery::new("GX", 10)).await.unwrap().is_empty());
 }
 
 pub async fn counters_update_and_report_the_new_item(t: Arc<dyn Table>) {
@@ -222,7 +232,7 @@ async fn expiry_follows_the_adapters_clock(t: Arc<dyn Table>, clock: Arc<common:
     clock.advance(61);
     assert_eq!(t.get(&Key::new("RESET#clock", "RESET")).await.unwrap(), None);
     assert!(t.query("RESET#clock", "").await.unwrap().is_empty());
-    assert!(t.query_gsi1("GC", "", 10).await.unwrap().is_empty());
+    assert!(t.query_gsi1(&IndexQuery::new("GC", 10)).await.unwrap().is_empty());
 }
 
 #[tokio::test]

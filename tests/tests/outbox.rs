@@ -78,7 +78,7 @@ async fn a_rejected_mail_is_parked_not_lost(table: Arc<dyn Table>) {
     enqueue(&app, 1).await;
     let mailer = FlakyMailer { failures: AtomicUsize::new(1), permanent: true, ..Default::default() };
     assert_eq!(outbox::deliver_due(&app, &mailer, 10).await.unwrap().failed, 1);
-    let parked = table.query_gsi1("OUTBOX#FAILED", "", 10).await.unwrap();
+    let parked = table.query_gsi1(&portal_domain::table::IndexQuery::new("OUTBOX#FAILED", 10)).await.unwrap();
     assert_eq!(parked.len(), 1);
     assert_eq!(parked[0].str("status"), Some("failed"));
     assert_eq!(parked[0].str("subject"), Some("件名0"), "the mail itself is kept");

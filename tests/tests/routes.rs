@@ -100,6 +100,8 @@ fn concrete(path: &str) -> String {
     path.replace("{member_no}", "100001")
         .replace("{application_no}", "A-2026-999999")
         .replace("{invoice_no}", "INV-2026-999999")
+        .replace("{credit_no}", "C-999999")
+        .replace("{proof_id}", "0123456789abcdef")
 }
 
 #[tokio::test]

@@ -1,9 +1,10 @@
-//! Lambda function `staff`: the /api staff route group on DynamoDB. Only wiring here.
+//! Lambda function `staff`: the /api staff route group (事務局, self-report decisions
+//! with proof files) on DynamoDB and S3. Only wiring here.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     portal_web::telemetry::init();
     let aws = portal_aws::Aws::from_env().await?; // clients built once per cold start
-    let secret = aws.session_secret().await?;
-    portal_web::serve_group(portal_web::staff_routes::router, aws.table(), &aws.base_url, &secret).await
+    let state = portal_web::state(aws.table(), &aws.base_url, &aws.session_secret().await?)?.with_files(aws.files()?);
+    portal_web::serve_group(portal_web::staff_routes::router, state).await
 }

@@ -17,6 +17,8 @@ pub enum Fault {
     Record(#[from] RecordError),
     #[error("background task failed")]
     Task(#[from] tokio::task::JoinError),
+    #[error("file storage failed")]
+    Files(#[from] portal_domain::files::FilesError),
 }
 
 impl Fault {
@@ -44,6 +46,11 @@ macro_rules! faults_into {
         }
         impl From<tokio::task::JoinError> for $family {
             fn from(e: tokio::task::JoinError) -> Self {
+                Fault::from(e).into()
+            }
+        }
+        impl From<portal_domain::files::FilesError> for $family {
+            fn from(e: portal_domain::files::FilesError) -> Self {
                 Fault::from(e).into()
             }
         }
@@ -117,6 +124,38 @@ pub enum ApplicationError {
     Fault(#[from] Fault),
 }
 
+/// 単位情報: self-reports, proof files, the approval workflow and staff decisions.
+#[derive(Debug, thiserror::Error)]
+pub enum CreditError {
+    #[error("入力内容に誤りがあります。各項目をご確認ください。")]
+    Invalid(FieldErrors),
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// Already at the cap: no new self-report can be made.
+    #[error("自己申告できる単位は{cap}単位までです。すでに{cap}単位に達しているため、これ以上自己申告できません。")]
+    CapReached { cap: u32 },
+    /// This request would go over the cap.
+    #[error(
+        "自己申告できる単位は{cap}単位までです。この単位情報（{units}単位）を申請すると上限を超えます（あと{remaining}単位まで申請できます）。"
+    )]
+    OverCap { cap: u32, units: u32, remaining: u32 },
+    #[error("{0}")]
+    Refused(#[from] portal_domain::CreditRefusal),
+    /// Another staff member decided it first.
+    #[error("この申請はすでに決裁されています。一覧を更新してご確認ください。")]
+    AlreadyDecided,
+    /// The record changed since the member loaded it (another tab).
+    #[error("この単位情報は他の画面で更新されています。画面を再読み込みしてからもう一度お試しください。")]
+    Stale,
+    /// The uploaded file is not what it claims, or not allowed.
+    #[error("{0}")]
+    FileRefused(FieldError),
+    #[error("循環器専門医の認定情報が登録されていないため申請できません。事務局までお問い合わせください。")]
+    NoCertification,
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
 /// Writing the local portal's demo data.
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -126,7 +165,19 @@ pub enum SeedError {
     Fault(#[from] Fault),
 }
 
-faults_into!(AccessError, AuthError, ResetError, ApplicationError, SeedError);
+faults_into!(AccessError, AuthError, ResetError, ApplicationError, CreditError, SeedError);
+
+impl From<FieldErrors> for CreditError {
+    fn from(e: FieldErrors) -> Self {
+        CreditError::Invalid(e)
+    }
+}
+
+impl From<FieldError> for CreditError {
+    fn from(e: FieldError) -> Self {
+        CreditError::Invalid(e.into())
+    }
+}
 
 impl From<FieldErrors> for AuthError {
     fn from(e: FieldErrors) -> Self {

@@ -1,9 +1,9 @@
 //! Every key format of the single table, in one place. Changing one of these strings
 //! is a data migration, not a refactor: the tests below pin them.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use portal_domain::table::Key;
-use portal_domain::{ApplicationKind, ApplicationNo, CreditNo, InvoiceNo, MemberNo, StaffId};
+use portal_domain::{ApplicationKind, ApplicationNo, CreditNo, InvoiceNo, MemberNo, StaffId, UnitCode};
 
 /// A member's whole page lives under one partition, so it is one Query.
 pub fn member_pk(m: MemberNo) -> String {
@@ -79,6 +79,25 @@ pub fn credit(m: MemberNo, credit_no: &CreditNo) -> Key {
 }
 pub const CREDIT_PREFIX: &str = "CREDIT#";
 
+/// The member's self-reported units holding a place under the cap, per 認定期間.
+pub fn self_report_total(m: MemberNo, period_end: NaiveDate) -> Key {
+    Key::new(member_pk(m), format!("SELF_REPORT#{period_end}"))
+}
+
+/// The 所定単位表: one partition, so the whole table is one Query.
+pub const UNITS_PK: &str = "UNITS";
+
+pub fn unit(code: &UnitCode) -> Key {
+    Key::new(UNITS_PK, format!("UNIT#{code}"))
+}
+
+/// The staff's queue of self-reports awaiting decision, oldest request first.
+pub const CREDITS_PENDING: &str = "CREDIT#PENDING";
+
+pub fn pending_credit_gsi(requested_at: DateTime<Utc>, m: MemberNo, no: &CreditNo) -> Key {
+    Key::new(CREDITS_PENDING, format!("{}#{m}#{no}", requested_at.format("%Y%m%dT%H%M%S%.6fZ")))
+}
+
 /// A sequence (application, invoice or credit numbers) per year.
 pub fn counter(name: &str) -> Key {
     Key::new("COUNTER", name.to_owned())
@@ -121,5 +140,12 @@ mod tests {
         assert_eq!(credit(m, &CreditNo::new(1)), Key::new("MEMBER#100001", "CREDIT#C-000001"));
         assert_eq!(counter("APPLICATION#2026"), Key::new("COUNTER", "APPLICATION#2026"));
         assert_eq!(renewal_rule(), Key::new("RULE", "RENEWAL"));
+        assert_eq!(self_report_total(m, end), Key::new("MEMBER#100001", "SELF_REPORT#2027-03-31"));
+        assert_eq!(unit(&UnitCode::parse("AM90-ATT").unwrap()), Key::new("UNITS", "UNIT#AM90-ATT"));
+        let at = DateTime::parse_from_rfc3339("2026-11-30T01:02:03.000004Z").unwrap().with_timezone(&Utc);
+        assert_eq!(
+            pending_credit_gsi(at, m, &CreditNo::new(7)),
+            Key::new("CREDIT#PENDING", "20261130T010203.000004Z#100001#C-000007")
+        );
     }
 }

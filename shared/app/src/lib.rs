@@ -4,6 +4,7 @@
 pub mod applications;
 pub mod auth;
 pub mod billing;
+pub mod credits;
 pub mod error;
 pub mod keys;
 pub mod mails;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 use portal_domain::Clock;
 use portal_domain::table::Table;
 
-pub use error::{AccessError, ApplicationError, AuthError, Fault, ResetError, SeedError};
+pub use error::{AccessError, ApplicationError, AuthError, CreditError, Fault, ResetError, SeedError};
 
 use records::{Changes, SequenceRecord, decode};
 

@@ -79,3 +79,24 @@ pub fn decline_accepted(
         ),
     }
 }
+
+/// 自己申告単位申請 rejected: the reason and a link straight to the record (manual
+/// 「自己申告単位申請を却下された場合」).
+pub fn self_report_rejected(
+    config: &AppConfig,
+    member: &portal_domain::Member,
+    credit: &portal_domain::Credit,
+) -> Mail {
+    let link = config.link(&format!("/credit.html?member_no={}&no={}", member.member_no, credit.credit_no));
+    Mail {
+        to: member.email.clone(),
+        subject: "【日本循環器学会】自己申告単位申請却下のお知らせ".into(),
+        body: format!(
+            "{} 様\n\n自己申告単位の承認申請（管理No {}、{}）は、事務局にて却下されました。\n\n却下理由:\n{}\n\n下記のリンクから単位情報を開き、却下理由に従って修正のうえ、再度「承認申請」を行ってください。\n{link}{SIGNATURE}",
+            member.name.as_str(),
+            credit.credit_no,
+            credit.unit_name,
+            credit.rejection_reason.as_deref().unwrap_or(""),
+        ),
+    }
+}

@@ -3,7 +3,7 @@
 //! and marks each one sent exactly once (conditional writes on a lease).
 
 use portal_domain::mail::{MailError, Mailer};
-use portal_domain::table::{Item, Write};
+use portal_domain::table::{IndexQuery, Item, Write};
 use portal_domain::{Email, Mail};
 
 use crate::records::{self, Changes, MailState, OutboxMail, OutboxRecord, Tx, TxError, When, decode};
@@ -73,7 +73,7 @@ fn due_at(item: &Item) -> i64 {
 pub async fn deliver_due(app: &App, mailer: &dyn Mailer, limit: usize) -> Result<Delivery, Fault> {
     let now = app.now_epoch();
     let mut report = Delivery::default();
-    for item in app.table.query_gsi1(keys::OUTBOX_PENDING, "", limit).await? {
+    for item in app.table.query_gsi1(&IndexQuery::new(keys::OUTBOX_PENDING, limit)).await? {
         if due_at(&item) > now {
             break; // ordered by due time: the rest are not due either
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use portal_domain::table::{Item, Key, StoreError, Table, Update, Write};
+use portal_domain::table::{IndexQuery, Item, Key, StoreError, Table, Update, Write};
 
 /// Tries per call, the first included.
 pub const ATTEMPTS: u32 = 4;
@@ -63,8 +63,8 @@ impl Table for Retrying {
         retry(read_retryable, || self.inner.query(pk, sk_prefix)).await
     }
 
-    async fn query_gsi1(&self, pk: &str, sk_prefix: &str, limit: usize) -> Result<Vec<Item>, StoreError> {
-        retry(read_retryable, || self.inner.query_gsi1(pk, sk_prefix, limit)).await
+    async fn query_gsi1(&self, q: &IndexQuery) -> Result<Vec<Item>, StoreError> {
+        retry(read_retryable, || self.inner.query_gsi1(q)).await
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {

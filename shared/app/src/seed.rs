@@ -8,7 +8,8 @@ use portal_domain::{
 
 use crate::records::{
     self, Credentials, CreditRecord, InvoiceRecord, MemberAuthRecord, MemberRecord, NoRefusal, RenewalRuleRecord,
-    SeedMarker, SeedMarkerRecord, StaffAccount, StaffRecord, Tx, When,
+    SeedMarker, SeedMarkerRecord, SelfReportTotal, SelfReportTotalRecord, StaffAccount, StaffRecord, Tx, UnitRecord,
+    When,
 };
 use crate::{App, Fault, SeedError, password_hash};
 
@@ -63,17 +64,14 @@ const DEMO_MEMBERS: [(&str, &str, &str, CollectionMethod, &str, &str, &str); 5] 
     ),
 ];
 
-/// A sample 所定単位表 row used by the demo credits: (単位コード, 名称, 区分, 区分名, 単位).
-type UnitRow = (&'static str, &'static str, &'static str, &'static str, u32);
+/// Codes of the sample 所定単位表 the demo credits use.
+const JCS_MEETING: &str = "AM-ATT";
+const REGIONAL_MEETING: &str = "RM-ATT";
+const RELATED_MEETING: &str = "REL-AM";
 
-const JCS_MEETING: UnitRow =
-    ("JCS-AM-ATT", "日本循環器学会 学術集会 参加", "jcs_meeting", "日本循環器学会 学術集会", 10);
-const REGIONAL_MEETING: UnitRow = ("JCS-RM-ATT", "地方会 参加", "regional_meeting", "地方会", 5);
-const RELATED_MEETING: UnitRow = ("REL-AM", "関連学術集会 年次学術集会", "related_meeting", "関連学術集会", 3);
-
-/// Demo credits per member: (unit, how many, self-reported). Totals: 100001 52 (12 of
-/// them self-reported), 100002 50, 100003 30, 100004 38 (18 self-reported), 100005 25.
-fn demo_credits(no: &str) -> Vec<(UnitRow, u32, bool)> {
+/// Demo credits per member: (unit code, how many, self-reported). Totals: 100001 52 (12
+/// of them self-reported), 100002 50, 100003 30, 100004 38 (18 self-reported), 100005 25.
+fn demo_credits(no: &str) -> Vec<(&'static str, u32, bool)> {
     match no {
         "100001" => vec![(JCS_MEETING, 3, false), (REGIONAL_MEETING, 2, false), (RELATED_MEETING, 4, true)],
         "100002" => vec![(JCS_MEETING, 4, false), (REGIONAL_MEETING, 2, false)],
@@ -118,6 +116,9 @@ pub async fn demo(app: &App) -> Result<bool, SeedError> {
         let last = app.reserve_in_sequence(&format!("INVOICE#{}", fy.year()), DEMO_MEMBERS.len() as i64).await?;
         invoice_seq.push(last - DEMO_MEMBERS.len() as i64 + 1);
     }
+    sample_unit_table(app).await?;
+    let table = portal_domain::unit_table::sample_table();
+    let entry = |code: &str| table.iter().find(|e| e.code.as_str() == code).expect("a sample code");
     let credit_total: u32 = DEMO_MEMBERS.iter().flat_map(|m| demo_credits(m.0)).map(|(_, n, _)| n).sum();
     let mut credit_seq = app.reserve_in_sequence("CREDIT", credit_total as i64).await? - credit_total as i64;
     tx = tx.write(records::put(
@@ -166,27 +167,35 @@ pub async fn demo(app: &App) -> Result<bool, SeedError> {
             ));
         }
         let mut earned_on = period.start() + chrono::Duration::days(60);
-        for ((code, unit_name, category, category_label, units), count, own) in demo_credits(no) {
+        let mut self_reported = 0;
+        for (code, count, own) in demo_credits(no) {
             for _ in 0..count {
                 credit_seq += 1;
-                let credit = Credit {
-                    credit_no: CreditNo::new(credit_seq),
-                    unit_code: code.into(),
-                    unit_name: unit_name.into(),
-                    category: category.into(),
-                    category_label: category_label.into(),
-                    units,
-                    earned_on: earned_on.min(today),
-                    source: if own { CreditSource::SelfReport } else { CreditSource::Meeting },
-                    status: CreditStatus::Approved,
-                    title: None,
-                };
+                let source = if own { CreditSource::SelfReport } else { CreditSource::Meeting };
+                let mut credit = Credit::of(
+                    CreditNo::new(credit_seq),
+                    entry(code),
+                    earned_on.min(today),
+                    source,
+                    CreditStatus::Approved,
+                );
+                if own {
+                    credit.title = Some("日本内科学会 年次学術集会".into());
+                    self_reported += i64::from(credit.units);
+                }
                 earned_on += chrono::Duration::days(75);
                 tx = tx.write(records::put(
                     records::item::<CreditRecord>(CreditRecord::key(member_no, &credit.credit_no), &credit),
                     When::new_item(),
                 ));
             }
+        }
+        if self_reported > 0 {
+            let total = SelfReportTotal { units: self_reported };
+            tx = tx.write(records::put(
+                records::item::<SelfReportTotalRecord>(SelfReportTotalRecord::key(member_no, period.end()), &total),
+                When::new_item(),
+            ));
         }
     }
     for (id, name, role) in DEMO_STAFF {
@@ -200,6 +209,29 @@ pub async fn demo(app: &App) -> Result<bool, SeedError> {
     match tx.apply(app.table.as_ref()).await {
         Ok(()) => Ok(true),
         Err(portal_domain::table::StoreError::ConditionFailed { .. }) => Ok(false), // seeded concurrently
+        Err(e) => Err(Fault::from(e).into()),
+    }
+}
+
+/// Writes the sample 所定単位表 (sample values, for staff to edit) where the table has
+/// no entry of that code yet; an entry staff changed is left as it is.
+pub async fn sample_unit_table(app: &App) -> Result<(), SeedError> {
+    let existing = app.table.query(crate::keys::UNITS_PK, "").await.map_err(Fault::from)?;
+    let mut tx = Tx::plain();
+    let mut any = false;
+    for entry in portal_domain::unit_table::sample_table() {
+        let key = UnitRecord::key(&entry.code);
+        if existing.iter().any(|i| i.key == key) {
+            continue;
+        }
+        tx = tx.write(records::put(records::item::<UnitRecord>(key, &entry), When::new_item()));
+        any = true;
+    }
+    if !any {
+        return Ok(());
+    }
+    match tx.apply(app.table.as_ref()).await {
+        Ok(()) | Err(portal_domain::table::StoreError::ConditionFailed { .. }) => Ok(()),
         Err(e) => Err(Fault::from(e).into()),
     }
 }

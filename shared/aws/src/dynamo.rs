@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex, KeySchemaElement,
     KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType, TransactWriteItem, Update as DynUpdate,
 };
-use portal_domain::table::{Cond, Item, Key, StoreError, Table, Update, Write, validate_transaction};
+use portal_domain::table::{Cond, IndexQuery, Item, Key, StoreError, Table, Update, Write, validate_transaction};
 use portal_domain::{Clock, SystemClock};
 use std::sync::Arc;
 
@@ -317,24 +317,37 @@ impl DynamoTable {
 
 impl DynamoTable {
     /// Items of one partition of the table (`index` None, strongly consistent) or of
-    /// GSI1 (eventually consistent, as GSIs are), by key prefix, following pages up to
-    /// `limit` items.
+    /// GSI1 (eventually consistent, as GSIs are): sort keys starting with `prefix`
+    /// (and after `after`), following pages up to `limit` items.
     async fn query_pages(
         &self,
         index: Option<&str>,
         pk: &str,
-        sk_prefix: &str,
+        prefix: &str,
+        after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Item>, StoreError> {
         let (pk_attr, sk_attr) = if index.is_some() { (GSI1PK, GSI1SK) } else { (PK, SK) };
+        let sk_of =
+            |i: &Item| if index.is_some() { i.gsi1.as_ref().map(|g| g.sk.clone()) } else { Some(i.key.sk.clone()) };
         let mut out = Vec::new();
         let mut start = None;
         loop {
             let mut e = Expr::default();
             let mut kc = format!("{} = {}", e.name(pk_attr), e.value(AttributeValue::S(pk.to_owned())));
-            if !sk_prefix.is_empty() {
-                let (name, value) = (e.name(sk_attr), e.value(AttributeValue::S(sk_prefix.to_owned())));
-                kc = format!("{kc} AND begins_with({name}, {value})");
+            // A key condition holds one sort-key comparison: after a cursor it is `>`,
+            // and the prefix is then checked here (keys come in order, so the first
+            // key past the prefix ends the range).
+            match after {
+                Some(a) => {
+                    let (name, value) = (e.name(sk_attr), e.value(AttributeValue::S(a.to_owned())));
+                    kc = format!("{kc} AND {name} > {value}");
+                }
+                None if !prefix.is_empty() => {
+                    let (name, value) = (e.name(sk_attr), e.value(AttributeValue::S(prefix.to_owned())));
+                    kc = format!("{kc} AND begins_with({name}, {value})");
+                }
+                None => {}
             }
             let page = self
                 .client
@@ -351,9 +364,19 @@ impl DynamoTable {
                 .await
                 .map_err(classify)?;
             let now = self.now();
-            out.extend(page.items().iter().map(attrs::map_to_item).filter(|i| visible(i, now)));
+            let mut past_range = false;
+            for item in page.items().iter().map(attrs::map_to_item) {
+                let sk = sk_of(&item).unwrap_or_default();
+                if !sk.starts_with(prefix) {
+                    past_range |= sk.as_str() > prefix;
+                    continue;
+                }
+                if visible(&item, now) {
+                    out.push(item);
+                }
+            }
             start = page.last_evaluated_key;
-            if start.is_none() || out.len() >= limit {
+            if start.is_none() || past_range || out.len() >= limit {
                 out.truncate(limit);
                 return Ok(out);
             }
@@ -399,11 +422,11 @@ impl Table for DynamoTable {
     }
 
     async fn query(&self, pk: &str, sk_prefix: &str) -> Result<Vec<Item>, StoreError> {
-        self.query_pages(None, pk, sk_prefix, usize::MAX).await
+        self.query_pages(None, pk, sk_prefix, None, usize::MAX).await
     }
 
-    async fn query_gsi1(&self, pk: &str, sk_prefix: &str, limit: usize) -> Result<Vec<Item>, StoreError> {
-        self.query_pages(Some(GSI1), pk, sk_prefix, limit).await
+    async fn query_gsi1(&self, q: &IndexQuery) -> Result<Vec<Item>, StoreError> {
+        self.query_pages(Some(GSI1), &q.pk, &q.prefix, q.after.as_deref(), q.limit).await
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {

@@ -5,11 +5,13 @@
 
 mod attrs;
 mod dynamo;
+mod s3;
 mod ses;
 
 use std::sync::Arc;
 
 pub use dynamo::DynamoTable;
+pub use s3::S3Files;
 pub use ses::SesMailer;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +35,27 @@ pub async fn emulator_table(name: &str) -> Result<Arc<DynamoTable>, portal_domai
     Ok(Arc::new(DynamoTable::new(client, name)))
 }
 
+/// The proof-file bucket `name` for a local run against an emulator, created if it is
+/// missing.
+pub async fn emulator_bucket(name: &str) -> Result<Arc<S3Files>, portal_domain::files::FilesError> {
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let client = S3Files::client(&sdk);
+    if client.head_bucket().bucket(name).send().await.is_err() {
+        let region = sdk.region().map(|r| r.to_string()).unwrap_or_else(|| "ap-northeast-1".into());
+        let location = aws_sdk_s3::types::CreateBucketConfiguration::builder()
+            .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region.as_str()))
+            .build();
+        client
+            .create_bucket()
+            .bucket(name)
+            .create_bucket_configuration(location)
+            .send()
+            .await
+            .map_err(portal_domain::files::FilesError::unavailable)?;
+    }
+    Ok(Arc::new(S3Files::new(client, name)))
+}
+
 /// The AWS clients of one function, built once per cold start and reused.
 #[derive(Clone)]
 pub struct Aws {
@@ -50,6 +73,11 @@ impl Aws {
 
     pub fn table(&self) -> Arc<DynamoTable> {
         Arc::new(DynamoTable::new(aws_sdk_dynamodb::Client::new(&self.sdk), &self.table_name))
+    }
+
+    /// Proof files in the bucket `PORTAL_BUCKET`.
+    pub fn files(&self) -> Result<Arc<S3Files>, ConfigError> {
+        Ok(Arc::new(S3Files::new(S3Files::client(&self.sdk), &env("PORTAL_BUCKET")?)))
     }
 
     /// SES, sending from `PORTAL_MAIL_FROM`.

@@ -151,7 +151,7 @@ pub struct RenewalForm {
     pub base_period_end: String,
 }
 
-fn parse_date(field: &str, label: &str, raw: &str) -> Result<NaiveDate, FieldError> {
+pub fn parse_date(field: &str, label: &str, raw: &str) -> Result<NaiveDate, FieldError> {
     let s = raw.trim().replace('/', "-");
     if s.is_empty() {
         return Err(FieldError::new(field, format!("{label}を入力してください。")));

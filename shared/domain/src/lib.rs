@@ -9,6 +9,7 @@ pub mod clock;
 pub mod credit;
 pub mod email;
 pub mod field_error;
+pub mod files;
 pub mod fiscal_year;
 pub mod invoice;
 pub mod issued_no;
@@ -19,6 +20,7 @@ pub mod password;
 pub mod renewal_rule;
 pub mod staff;
 pub mod table;
+pub mod unit_table;
 
 pub use application::{
     Application, ApplicationDetails, ApplicationKind, ApplicationStatus, DeclineDetails, DeclineForm, DeclineReason,
@@ -28,7 +30,10 @@ pub use base_qualification::{BaseCertNo, BaseQualification};
 pub use business_day::BusinessDay;
 pub use cert::{CertNo, CertPeriod, Certification};
 pub use clock::{Clock, Jst, SystemClock};
-pub use credit::{Credit, CreditSource, CreditStatus};
+pub use credit::{
+    Actor, ApprovalAction, ApprovalEvent, Credit, CreditRefusal, CreditSource, CreditStatus, Decision, Proof,
+    SelfReport, SelfReportForm,
+};
 pub use email::Email;
 pub use field_error::{FieldError, FieldErrors};
 pub use fiscal_year::FiscalYear;
@@ -40,3 +45,4 @@ pub use member_no::MemberNo;
 pub use password::{NewPassword, PasswordAttempt};
 pub use renewal_rule::{CategoryRule, Eligibility, RenewalRule, eligibility};
 pub use staff::{StaffId, StaffRole};
+pub use unit_table::{Activity, FileType, ProofKind, UnitCode, UnitEntry};

@@ -169,18 +169,19 @@ mod tests {
     }
 
     fn credit(n: u32, category: &str, units: u32, on: NaiveDate, source: CreditSource) -> Credit {
-        Credit {
-            credit_no: crate::CreditNo::new(n as i64),
-            unit_code: "X".into(),
-            unit_name: "x".into(),
+        let entry = crate::UnitEntry {
+            code: crate::UnitCode::parse("X-1").unwrap(),
+            name: "x".into(),
+            reading: "x".into(),
             category: category.into(),
             category_label: category.into(),
             units,
-            earned_on: on,
-            source,
-            status: CreditStatus::Approved,
-            title: None,
-        }
+            activity: crate::Activity::Meeting,
+            self_reportable: true,
+            valid_from: d(2000, 1, 1),
+            valid_to: None,
+        };
+        Credit::of(crate::CreditNo::new(n as i64), &entry, on, source, CreditStatus::Approved)
     }
 
     fn unpaid_dues(fy: i32) -> Invoice {

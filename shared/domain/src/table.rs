@@ -200,6 +200,37 @@ impl Write {
     }
 }
 
+/// A page of one GSI1 partition: sort keys starting with `prefix`, strictly after
+/// `after` (the last sort key of the previous page) when given, at most `limit`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexQuery {
+    pub pk: String,
+    pub prefix: String,
+    pub after: Option<String>,
+    pub limit: usize,
+}
+
+impl IndexQuery {
+    pub fn new(pk: impl Into<String>, limit: usize) -> Self {
+        IndexQuery { pk: pk.into(), prefix: String::new(), after: None, limit }
+    }
+
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    pub fn after(mut self, after: Option<String>) -> Self {
+        self.after = after;
+        self
+    }
+
+    /// Whether a GSI1 sort key belongs to this page's range (ignoring the limit).
+    pub fn admits(&self, sk: &str) -> bool {
+        sk.starts_with(&self.prefix) && self.after.as_deref().is_none_or(|a| sk > a)
+    }
+}
+
 /// The most writes one transaction may hold (DynamoDB's limit).
 pub const MAX_TRANSACTION_WRITES: usize = 100;
 
@@ -262,9 +293,9 @@ pub trait Table: Send + Sync + 'static {
     /// sort-key order. This is one round trip however many items come back.
     async fn query(&self, pk: &str, sk_prefix: &str) -> Result<Vec<Item>, StoreError>;
 
-    /// Items of one GSI1 partition whose GSI1 sort key starts with `sk_prefix`, in
-    /// GSI1 sort-key order, at most `limit`. The index is eventually consistent.
-    async fn query_gsi1(&self, pk: &str, sk_prefix: &str, limit: usize) -> Result<Vec<Item>, StoreError>;
+    /// Items of one GSI1 partition (see [`IndexQuery`]), in GSI1 sort-key order. The
+    /// index is eventually consistent. One call however many pages the store needs.
+    async fn query_gsi1(&self, q: &IndexQuery) -> Result<Vec<Item>, StoreError>;
 
     /// Applies every write or none. Each write's condition is checked against the
     /// items as they are at that moment.

@@ -3,6 +3,7 @@
 //! background task, and the local-only `/_dev/mail` mailbox.
 
 mod dev_mail;
+mod local_files;
 pub mod site;
 
 use std::path::PathBuf;
@@ -12,9 +13,10 @@ use std::time::Duration;
 use axum::Router;
 use portal_app::{App, AppConfig, outbox};
 use portal_domain::Clock;
+use portal_domain::files::ProofFiles;
 use portal_domain::mail::Mailer;
 use portal_domain::table::Table;
-use portal_store_sqlite::Mailbox;
+use portal_store_sqlite::{LocalFiles, Mailbox};
 use portal_web::{AppState, SessionKeys, layers, routes};
 
 pub use dev_mail::router as dev_mail_router;
@@ -26,23 +28,38 @@ pub fn static_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../static-site")))
 }
 
-/// Every API route group, as on AWS, plus the static site and the dev mailbox.
-pub fn router(state: AppState, mailbox: Mailbox) -> Router {
+/// Every API route group, as on AWS, plus the static site, the dev mailbox and (with
+/// the embedded file store) the signed `/_files/…` routes.
+pub fn router(state: AppState, mailbox: Mailbox, local_files: Option<LocalFiles>) -> Router {
+    let files = local_files.map(|f| local_files::router(f, state.app.clock.clone()));
     let root = static_dir();
     let site = layers::with_security_headers(Router::new().fallback(move |req| site::serve(root.clone(), req)));
     let api = routes::GROUPS.iter().fold(Router::new(), |r, g| r.merge(routes::router((g.routes)(), state.clone())));
+    let api = match files {
+        Some(f) => api.merge(f),
+        None => api,
+    };
     api.merge(dev_mail::router(mailbox)).merge(site)
 }
 
 pub fn state(
     table: Arc<dyn Table>,
     clock: Arc<dyn Clock>,
+    files: Arc<dyn ProofFiles>,
     base_url: &str,
     session_secret: &[u8],
 ) -> anyhow::Result<AppState> {
     let app = App::new(table, clock, AppConfig { base_url: base_url.to_owned() });
     let keys = SessionKeys::new(session_secret, base_url).map_err(anyhow::Error::msg)?;
-    Ok(AppState::new(app, keys))
+    Ok(AppState::new(app, keys).with_files(files))
+}
+
+/// Proof files in `<data dir>/files`, behind URLs signed with a key derived from the
+/// session secret (a different purpose, so a different key).
+pub fn local_files(data_dir: &std::path::Path, session_secret: &[u8], base_url: &str) -> LocalFiles {
+    use sha2::Digest;
+    let key = sha2::Sha256::new().chain_update(b"portal-local proof files\n").chain_update(session_secret).finalize();
+    LocalFiles::new(&data_dir.join("files"), &key, base_url)
 }
 
 /// Serves `router` on `listener` with the caller's address available (for throttling)

@@ -46,7 +46,17 @@ async fn main() -> anyhow::Result<()> {
         Ok(other) => anyhow::bail!("PORTAL_STORE must be sqlite or dynamodb, not {other}"),
     };
     let secret = local_secret(&data_dir)?;
-    let state = portal_local::state(store, clock, &base_url, &secret)?;
+    // Proof files: the data folder by default; with `PORTAL_BUCKET` (emulator mode) an S3
+    // bucket at the SDK's configured endpoint, e.g. LocalStack's.
+    let local_files = portal_local::local_files(&data_dir, &secret, &base_url);
+    let (files, local_files): (Arc<dyn portal_domain::files::ProofFiles>, _) = match std::env::var("PORTAL_BUCKET") {
+        Ok(bucket) if !bucket.is_empty() => {
+            tracing::info!(%bucket, "proof files in S3");
+            (portal_aws::emulator_bucket(&bucket).await?, None)
+        }
+        _ => (Arc::new(local_files.clone()), Some(local_files)),
+    };
+    let state = portal_local::state(store, clock, files, &base_url, &secret)?;
     if seed::demo(&state.app).await? {
         tracing::info!("demo data created");
     }
@@ -59,7 +69,7 @@ async fn main() -> anyhow::Result<()> {
         }
     });
 
-    let router = portal_local::router(state, mailbox);
+    let router = portal_local::router(state, mailbox, local_files);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     println!("会員ポータル: {base_url}/  (mail: {base_url}/_dev/mail, staff: {base_url}/admin/)");
     portal_local::serve(listener, router, async {

@@ -1,8 +1,10 @@
 //! Embedded adapters for the local portal and tests: the store port on SQLite (one
 //! file, created on first use) and a mailbox that keeps every mail "sent".
 
+pub mod files;
 mod mailbox;
 mod table;
 
+pub use files::LocalFiles;
 pub use mailbox::{Mailbox, SentMail};
 pub use table::SqliteTable;

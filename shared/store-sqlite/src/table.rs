@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use portal_domain::table::{Item, Key, StoreError, Table, Update, Write, validate_transaction};
+use portal_domain::table::{IndexQuery, Item, Key, StoreError, Table, Update, Write, validate_transaction};
 use portal_domain::{Clock, SystemClock};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Map, Value};
@@ -182,17 +182,19 @@ impl Table for SqliteTable {
         .await
     }
 
-    async fn query_gsi1(&self, pk: &str, sk_prefix: &str, limit: usize) -> Result<Vec<Item>, StoreError> {
-        let (pk, (lo, hi), now) = (pk.to_owned(), prefix_bounds(sk_prefix), self.now());
+    async fn query_gsi1(&self, q: &IndexQuery) -> Result<Vec<Item>, StoreError> {
+        let (lo, hi) = prefix_bounds(&q.prefix);
+        let (q, now) = (q.clone(), self.now());
         self.with_conn(move |c| {
             // Expired items are skipped after the LIMIT, as DynamoDB applies its limit
             // before filtering: a caller may get fewer than `limit` items.
             let mut stmt = c
                 .prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM items WHERE gsi1pk = ?1 AND gsi1sk >= ?2 AND gsi1sk < ?3 ORDER BY gsi1sk LIMIT ?4"
+                    "SELECT {COLUMNS} FROM items WHERE gsi1pk = ?1 AND gsi1sk >= ?2 AND gsi1sk < ?3 AND gsi1sk > ?4 ORDER BY gsi1sk LIMIT ?5"
                 ))
                 .map_err(unavailable)?;
-            let rows = stmt.query_map(params![pk, lo, hi, limit as i64], row_to_item).map_err(unavailable)?;
+            let after = q.after.unwrap_or_default();
+            let rows = stmt.query_map(params![q.pk, lo, hi, after, q.limit as i64], row_to_item).map_err(unavailable)?;
             rows.map(|r| r.map_err(unavailable)).filter(|r| r.as_ref().map_or(true, |i| visible(i, now))).collect()
         })
         .await

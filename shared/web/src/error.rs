@@ -7,7 +7,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use portal_app::{AccessError, ApplicationError, AuthError, Fault, ResetError};
+use portal_app::{AccessError, ApplicationError, AuthError, CreditError, Fault, ResetError};
 use portal_domain::FieldErrors;
 use portal_domain::table::StoreError;
 use serde::Serialize;
@@ -75,6 +75,11 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "forbidden_role", "この操作を行う権限がありません。")
     }
 
+    pub fn no_files() -> Self {
+        let e = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", INTERNAL_MESSAGE);
+        e.caused_by("this function has no proof-file storage configured")
+    }
+
     pub fn is_unauthenticated(&self) -> bool {
         self.status == StatusCode::UNAUTHORIZED && self.body.code == "unauthenticated"
     }
@@ -86,8 +91,14 @@ impl ApiError {
 
 impl From<Fault> for ApiError {
     fn from(f: Fault) -> Self {
+        let busy = matches!(f, Fault::Files(_));
         let e = match f.store_error() {
             Some(StoreError::Conflict) => ApiError::new(StatusCode::CONFLICT, "conflict", CONFLICT_MESSAGE),
+            _ if busy => {
+                let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", BUSY_MESSAGE);
+                e.retry_after = Some(RETRY_AFTER_BUSY_SECS);
+                e
+            }
             Some(StoreError::Throttled | StoreError::Unavailable(_)) => {
                 let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", BUSY_MESSAGE);
                 e.retry_after = Some(RETRY_AFTER_BUSY_SECS);
@@ -158,6 +169,31 @@ impl From<ApplicationError> for ApiError {
                 e
             }
             ApplicationError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<CreditError> for ApiError {
+    fn from(e: CreditError) -> Self {
+        let message = e.to_string();
+        let conflict = |code| ApiError::new(StatusCode::CONFLICT, code, message.clone());
+        match e {
+            CreditError::Invalid(fields) => ApiError::invalid(fields, message),
+            CreditError::Access(a) => a.into(),
+            CreditError::CapReached { .. } => conflict("self_report_cap_reached"),
+            CreditError::OverCap { .. } => conflict("self_report_over_cap"),
+            CreditError::Refused(portal_domain::CreditRefusal::NoProof) => {
+                let field = portal_domain::FieldError::new("file", message.clone());
+                ApiError::new(StatusCode::CONFLICT, "proof_required", message).with_fields(field.into())
+            }
+            CreditError::Refused(_) => conflict("not_possible_in_this_state"),
+            CreditError::AlreadyDecided => conflict("already_decided"),
+            CreditError::Stale => conflict("stale"),
+            CreditError::FileRefused(field) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "file_refused", message).with_fields(field.into())
+            }
+            CreditError::NoCertification => conflict("no_certification"),
+            CreditError::Fault(f) => f.into(),
         }
     }
 }

@@ -33,7 +33,8 @@ pub fn api(router: Router<AppState>, state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), refresh_session))
         .layer(middleware::from_fn_with_state(state.clone(), csrf_guard))
         .layer(RequestBodyLimitLayer::new(64 * 1024))
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        // API answers are never cached, unless a route says otherwise (the public unit table).
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state);

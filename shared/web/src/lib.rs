@@ -6,6 +6,7 @@ pub mod applications_routes;
 pub mod auth_routes;
 pub mod billing_routes;
 pub mod client;
+pub mod credits_routes;
 pub mod error;
 pub mod json;
 pub mod layers;
@@ -21,9 +22,10 @@ pub mod views;
 use std::sync::Arc;
 
 use portal_app::App;
+use portal_domain::files::ProofFiles;
 
 pub use error::ApiError;
-pub use serve::{serve, serve_group};
+pub use serve::{serve, serve_group, state};
 pub use session::SessionKeys;
 
 /// What every handler gets: the use cases' ports, the session keys, and web settings.
@@ -32,6 +34,8 @@ pub struct AppState {
     pub app: App,
     pub sessions: Arc<SessionKeys>,
     pub web: Arc<WebConfig>,
+    /// Proof-file storage, for the groups that handle files (credits, staff).
+    pub files: Option<Arc<dyn ProofFiles>>,
 }
 
 #[derive(Clone, Debug)]
@@ -63,7 +67,18 @@ impl WebConfig {
 impl AppState {
     pub fn new(app: App, sessions: SessionKeys) -> Self {
         let web = WebConfig::for_base_url(&app.config.base_url);
-        AppState { app, sessions: Arc::new(sessions), web: Arc::new(web) }
+        AppState { app, sessions: Arc::new(sessions), web: Arc::new(web), files: None }
+    }
+
+    pub fn with_files(mut self, files: Arc<dyn ProofFiles>) -> Self {
+        self.files = Some(files);
+        self
+    }
+
+    /// The proof-file storage; a group wired without one answers 500 (a deployment
+    /// defect, logged), never a silent success.
+    pub fn files(&self) -> Result<&dyn ProofFiles, ApiError> {
+        self.files.as_deref().ok_or_else(ApiError::no_files)
     }
 }
 

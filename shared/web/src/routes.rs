@@ -73,6 +73,7 @@ pub const GROUPS: &[Group] = &[
     Group { name: "staff", routes: crate::staff_routes::routes },
     Group { name: "applications", routes: crate::applications_routes::routes },
     Group { name: "billing", routes: crate::billing_routes::routes },
+    Group { name: "credits", routes: crate::credits_routes::routes },
 ];
 
 /// A route as the agreement tests see it.

@@ -12,17 +12,15 @@ use portal_domain::table::Table;
 
 use crate::{AppState, SessionKeys};
 
-/// Everything a route-group function does after reading its configuration: build the
-/// state on the given store and serve the group's router.
-pub async fn serve_group(
-    group: fn(AppState) -> Router,
-    table: Arc<dyn Table>,
-    base_url: &str,
-    session_secret: &[u8],
-) -> Result<(), lambda_http::Error> {
+/// The state of a route-group function on the given store, with the system clock.
+pub fn state(table: Arc<dyn Table>, base_url: &str, session_secret: &[u8]) -> Result<AppState, lambda_http::Error> {
     let app = App::new(table, Arc::new(portal_domain::SystemClock), AppConfig { base_url: base_url.to_owned() });
-    let keys = SessionKeys::new(session_secret, base_url)?;
-    serve(group(AppState::new(app, keys))).await
+    Ok(AppState::new(app, SessionKeys::new(session_secret, base_url)?))
+}
+
+/// Everything a route-group function does after building its state: serve the group.
+pub async fn serve_group(group: fn(AppState) -> Router, state: AppState) -> Result<(), lambda_http::Error> {
+    serve(group(state)).await
 }
 
 pub async fn serve(router: Router) -> Result<(), lambda_http::Error> {

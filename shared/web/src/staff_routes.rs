@@ -9,17 +9,30 @@ use portal_app::auth;
 use portal_domain::StaffRole;
 use serde::Deserialize;
 
+use axum::extract::{Path, Query};
+use axum::response::Redirect;
+use portal_app::credits;
+use portal_domain::Decision;
+
+use crate::applications_routes::path_member;
 use crate::auth_routes::SourceAddress;
 use crate::json::JsonBody;
 use crate::routes::{Access, Route};
 use crate::session::{self, Audience, StaffSession};
 use crate::{ApiError, AppState, routes, views};
 
+const REVIEWER: Access = Access::Staff(StaffRole::Reviewer);
+const STAFF_CREDIT: &str = "/api/staff/members/{member_no}/credits/{credit_no}";
+
 pub fn routes() -> Vec<Route> {
     vec![
         Route::post("/api/staff/login", Access::Public, login),
         Route::post("/api/staff/logout", Access::Public, logout),
-        Route::get("/api/staff/session", Access::Staff(StaffRole::Reviewer), current_session),
+        Route::get("/api/staff/session", REVIEWER, current_session),
+        Route::get("/api/staff/credits/pending", REVIEWER, pending),
+        Route::get(STAFF_CREDIT, REVIEWER, credit),
+        Route::get("/api/staff/members/{member_no}/credits/{credit_no}/proofs/{proof_id}", REVIEWER, download),
+        Route::post("/api/staff/members/{member_no}/credits/{credit_no}/decision", REVIEWER, decide),
     ]
 }
 
@@ -58,4 +71,95 @@ async fn logout(State(s): State<AppState>, session: Option<StaffSession>) -> Res
 
 async fn current_session(st: StaffSession) -> Json<views::StaffSession> {
     Json(views::StaffSession::new(st.staff_id, st.name, st.role))
+}
+
+/// Self-reports awaiting decision per page of the queue.
+const QUEUE_PAGE: usize = 50;
+
+#[derive(Deserialize)]
+struct QueueQuery {
+    #[serde(default)]
+    after: Option<String>,
+}
+
+/// The queue of self-reports awaiting decision, oldest request first (one Query).
+async fn pending(
+    State(s): State<AppState>,
+    Query(q): Query<QueueQuery>,
+) -> Result<Json<views::PendingQueue>, ApiError> {
+    let page = credits::pending(&s.app, q.after, QUEUE_PAGE).await?;
+    let next = (page.len() == QUEUE_PAGE).then(|| page.last().map(|p| p.cursor.clone())).flatten();
+    let items = page
+        .into_iter()
+        .map(|p| {
+            let requested_by =
+                p.credit.history.iter().rev().find(|e| e.action == portal_domain::ApprovalAction::Requested);
+            views::PendingCreditView {
+                member_no: p.member_no,
+                member_name: requested_by.map(|e| e.actor.name().to_owned()).unwrap_or_default(),
+                requested_at: p.credit.requested_at,
+                credit: views::credit(&p.credit),
+            }
+        })
+        .collect();
+    Ok(Json(views::PendingQueue { items, next }))
+}
+
+async fn credit(
+    State(s): State<AppState>,
+    Path((no, credit_no)): Path<(String, String)>,
+) -> Result<Json<views::CreditView>, ApiError> {
+    let c = credits::for_staff(&s.app, path_member(&no)?, &credit_no).await?;
+    Ok(Json(views::credit(&c)))
+}
+
+async fn download(
+    State(s): State<AppState>,
+    Path((no, credit_no, proof_id)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let member = path_member(&no)?;
+    let c = credits::for_staff(&s.app, member, &credit_no).await?;
+    let link = credits::download_link(&s.app, s.files()?, member, &c, &proof_id).await?;
+    Ok(Redirect::to(&link).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DecisionBody {
+    /// `approve` or `reject`.
+    #[serde(deserialize_with = "portal_domain::application::lenient")]
+    decision: String,
+    /// 却下理由 (required to reject) or a comment on an approval.
+    #[serde(deserialize_with = "portal_domain::application::lenient")]
+    reason: String,
+    /// The version the reviewer saw: a record decided meanwhile is not decided twice.
+    version: i64,
+}
+
+/// 「承認」 or 「却下」 (with 却下理由).
+async fn decide(
+    State(s): State<AppState>,
+    st: StaffSession,
+    Path((no, credit_no)): Path<(String, String)>,
+    JsonBody(b): JsonBody<DecisionBody>,
+) -> Result<Json<views::CreditView>, ApiError> {
+    let decision = match b.decision.as_str() {
+        "approve" => Decision::Approve {
+            comment: portal_domain::credit::comment("reason", &b.reason, false)
+                .map_err(portal_app::CreditError::from)?,
+        },
+        "reject" => Decision::Reject {
+            reason: portal_domain::credit::comment("reason", &b.reason, true)
+                .map_err(portal_app::CreditError::from)?
+                .unwrap_or_default(),
+        },
+        _ => {
+            let f = portal_domain::FieldError::new("decision", "「承認」か「却下」を選んでください。");
+            return Err(portal_app::CreditError::from(f).into());
+        }
+    };
+    let c =
+        credits::decide(&s.app, (&st.staff_id, &st.name), path_member(&no)?, &credit_no, b.version, decision).await?;
+    tracing::info!(staff_id = %st.staff_id, credit_no = %c.credit_no, status = ?c.status, "self-report decided");
+    Ok(Json(views::credit(&c)))
 }

@@ -5,9 +5,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use portal_domain::renewal_rule::{CategoryTally, SelfReportTally};
 use portal_domain::{
-    Application, ApplicationDetails, ApplicationKind, ApplicationNo, ApplicationStatus, CertPeriod, CollectionMethod,
-    Credit, CreditNo, CreditSource, CreditStatus, Eligibility, FeeType, Invoice, InvoiceNo, InvoiceStatus, Member,
-    MemberNo, StaffId, StaffRole,
+    Activity, Actor, Application, ApplicationDetails, ApplicationKind, ApplicationNo, ApplicationStatus,
+    ApprovalAction, CertPeriod, CollectionMethod, Credit, CreditNo, CreditSource, CreditStatus, Eligibility, FeeType,
+    Invoice, InvoiceNo, InvoiceStatus, Member, MemberNo, ProofKind, StaffId, StaffRole, UnitCode, UnitEntry,
 };
 use serde::Serialize;
 
@@ -128,9 +128,29 @@ pub fn application(a: &Application) -> ApplicationView {
 }
 
 #[derive(Debug, Serialize)]
+pub struct ProofView {
+    pub id: String,
+    pub kind: Labelled<ProofKind>,
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub size: u64,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryView {
+    pub at: DateTime<Utc>,
+    pub action: Labelled<ApprovalAction>,
+    /// 会員 or 事務局, and the name.
+    pub actor: String,
+    pub by_staff: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
 pub struct CreditView {
     pub credit_no: CreditNo,
-    pub unit_code: String,
+    pub unit_code: UnitCode,
     pub unit_name: String,
     pub category: String,
     pub category_label: String,
@@ -140,6 +160,20 @@ pub struct CreditView {
     pub status: CreditStatus,
     pub status_label: &'static str,
     pub title: Option<String>,
+    pub journal: Option<String>,
+    /// Which 「ファイルをアップロード」 the record asks for (ネームカード or 論文サマリー).
+    pub proof_kind: Option<Labelled<ProofKind>>,
+    pub proofs: Vec<ProofView>,
+    /// 承認履歴, oldest first.
+    pub history: Vec<HistoryView>,
+    pub rejection_reason: Option<String>,
+    /// The version the next change must name (staff decisions).
+    pub version: i64,
+    pub editable: bool,
+}
+
+fn proof_kind(k: ProofKind) -> Labelled<ProofKind> {
+    Labelled { code: k, label: k.label() }
 }
 
 pub fn credit(c: &Credit) -> CreditView {
@@ -155,7 +189,109 @@ pub fn credit(c: &Credit) -> CreditView {
         status: c.status,
         status_label: c.status.label(),
         title: c.title.clone(),
+        journal: c.journal.clone(),
+        proof_kind: c.activity.filter(|_| c.source == CreditSource::SelfReport).map(|a| proof_kind(a.proof())),
+        proofs: c
+            .proofs
+            .iter()
+            .map(|p| ProofView {
+                id: p.id.clone(),
+                kind: proof_kind(p.kind),
+                file_name: p.file_name.clone(),
+                content_type: p.file_type.mime(),
+                size: p.size,
+                uploaded_at: p.uploaded_at,
+            })
+            .collect(),
+        history: c
+            .history
+            .iter()
+            .map(|e| HistoryView {
+                at: e.at,
+                action: Labelled { code: e.action, label: e.action.label() },
+                actor: match &e.actor {
+                    Actor::Member { name, .. } => format!("会員 {name}"),
+                    Actor::Staff { name, .. } => format!("事務局 {name}"),
+                },
+                by_staff: matches!(e.actor, Actor::Staff { .. }),
+                comment: e.comment.clone(),
+            })
+            .collect(),
+        rejection_reason: c.rejection_reason.clone().filter(|_| c.status == CreditStatus::Rejected),
+        version: c.version,
+        editable: c.source == CreditSource::SelfReport && c.status.editable(),
     }
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitView {
+    pub code: UnitCode,
+    pub name: String,
+    pub category: String,
+    pub category_label: String,
+    pub units: u32,
+    pub activity: Activity,
+    pub proof_kind: Labelled<ProofKind>,
+    pub self_reportable: bool,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+pub fn unit(e: &UnitEntry) -> UnitView {
+    UnitView {
+        code: e.code.clone(),
+        name: e.name.clone(),
+        category: e.category.clone(),
+        category_label: e.category_label.clone(),
+        units: e.units,
+        activity: e.activity,
+        proof_kind: proof_kind(e.activity.proof()),
+        self_reportable: e.self_reportable,
+        valid_from: e.valid_from,
+        valid_to: e.valid_to,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitList {
+    /// Marks the figures as the shipped sample until staff maintain the table.
+    pub note: &'static str,
+    pub units: Vec<UnitView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Allowance {
+    pub reported: u32,
+    pub cap: u32,
+    pub remaining: u32,
+    /// Why 「新規」 cannot be used, when it cannot.
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UploadTicketView {
+    /// Name this key in 「完了」.
+    pub key: String,
+    pub method: &'static str,
+    pub url: String,
+    /// Headers the upload must carry exactly (the signature covers them).
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PendingCreditView {
+    pub member_no: MemberNo,
+    pub member_name: String,
+    pub requested_at: Option<DateTime<Utc>>,
+    pub credit: CreditView,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PendingQueue {
+    pub items: Vec<PendingCreditView>,
+    /// Pass as `after` for the next page; null on the last page.
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -28,3 +28,27 @@ pub async fn fresh_table() -> portal_aws::DynamoTable {
     portal_aws::DynamoTable::create(&client, &name).await.expect("create table in the emulator");
     portal_aws::DynamoTable::new(client, &name)
 }
+
+/// LocalStack's S3 endpoint (real signature checks), from `PORTAL_TEST_S3_ENDPOINT`.
+pub fn s3_endpoint() -> String {
+    std::env::var("PORTAL_TEST_S3_ENDPOINT").expect(
+        "PORTAL_TEST_S3_ENDPOINT is not set: run the whole suite with `scripts/test`, which starts LocalStack for S3",
+    )
+}
+
+/// A fresh bucket on LocalStack, named uniquely for one test.
+pub async fn fresh_bucket() -> portal_aws::S3Files {
+    let sdk = aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(s3_endpoint())
+        .region(Region::new("ap-northeast-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "emulator"))
+        .load()
+        .await;
+    let client = portal_aws::S3Files::client(&sdk);
+    let name = format!("proofs-{}", uuid::Uuid::new_v4().simple());
+    let location = aws_sdk_s3::types::CreateBucketConfiguration::builder()
+        .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::ApNortheast1)
+        .build();
+    client.create_bucket().bucket(&name).create_bucket_configuration(location).send().await.expect("create bucket");
+    portal_aws::S3Files::new(client, &name)
+}

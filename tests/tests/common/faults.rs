@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use portal_domain::table::{Item, Key, StoreError, Table, Update, Write};
+use portal_domain::table::{IndexQuery, Item, Key, StoreError, Table, Update, Write};
 
 /// Which port call a fault hits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,10 +97,10 @@ impl Table for FaultyTable {
         }
     }
 
-    async fn query_gsi1(&self, pk: &str, sk_prefix: &str, limit: usize) -> Result<Vec<Item>, StoreError> {
+    async fn query_gsi1(&self, q: &IndexQuery) -> Result<Vec<Item>, StoreError> {
         match self.faults.take(Call::Read) {
             Some(f) => Err(f.error()),
-            None => self.inner.query_gsi1(pk, sk_prefix, limit).await,
+            None => self.inner.query_gsi1(q).await,
         }
     }
 

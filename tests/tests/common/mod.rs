@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portal_app::outbox;
 use portal_domain::Clock;
-use portal_domain::table::{Item, Key, StoreError, Table, Update, Write};
+use portal_domain::table::{IndexQuery, Item, Key, StoreError, Table, Update, Write};
 use portal_store_sqlite::{Mailbox, SentMail, SqliteTable};
 use portal_web::AppState;
 use serde::de::DeserializeOwned;
@@ -76,9 +76,9 @@ impl Table for CountingTable {
         self.tick();
         self.inner.query(pk, sk_prefix).await
     }
-    async fn query_gsi1(&self, pk: &str, sk_prefix: &str, limit: usize) -> Result<Vec<Item>, StoreError> {
+    async fn query_gsi1(&self, q: &IndexQuery) -> Result<Vec<Item>, StoreError> {
         self.tick();
-        self.inner.query_gsi1(pk, sk_prefix, limit).await
+        self.inner.query_gsi1(q).await
     }
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
         self.tick();
@@ -110,11 +110,25 @@ pub struct TestApp {
 
 pub const SECRET: &[u8] = b"test-session-secret-0123456789abcdef-0123456789";
 
+/// Where proof files go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilesAt {
+    /// The embedded adapter: a folder behind the local portal's signed `/_files` routes.
+    Local,
+    /// A fresh bucket on LocalStack's S3 (real signature checks), which the test
+    /// command starts.
+    S3,
+}
+
 pub async fn spawn_app() -> TestApp {
-    spawn_app_on(Backend::Sqlite).await
+    spawn(Backend::Sqlite, FilesAt::Local).await
 }
 
 pub async fn spawn_app_on(backend: Backend) -> TestApp {
+    spawn(backend, FilesAt::Local).await
+}
+
+pub async fn spawn(backend: Backend, files_at: FilesAt) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let url = format!("http://{addr}");
@@ -128,9 +142,15 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
     };
     let faults = Arc::new(Faults::default());
     let store = Arc::new(CountingTable::new(Arc::new(FaultyTable::new(backing, faults.clone()))));
-    let state = portal_local::state(store.clone(), clock.clone(), &url, SECRET).unwrap();
+    let files_dir = std::env::temp_dir().join(format!("portal-test-files-{}", uuid::Uuid::new_v4().simple()));
+    let local = portal_local::local_files(&files_dir, SECRET, &url);
+    let (files, local): (Arc<dyn portal_domain::files::ProofFiles>, _) = match files_at {
+        FilesAt::Local => (Arc::new(local.clone()), Some(local)),
+        FilesAt::S3 => (Arc::new(emulator::fresh_bucket().await), None),
+    };
+    let state = portal_local::state(store.clone(), clock.clone(), files, &url, SECRET).unwrap();
     portal_app::seed::demo(&state.app).await.unwrap();
-    let router = portal_local::router(state.clone(), mailbox.clone());
+    let router = portal_local::router(state.clone(), mailbox.clone(), local);
     tokio::spawn(async move {
         portal_local::serve(listener, router, std::future::pending()).await.unwrap();
     });
@@ -222,7 +242,7 @@ impl Browser {
         TestResponse::read("GET", path, self.http.get(format!("{}{path}", self.url)).send().await.unwrap()).await
     }
 
-    /// A DELETE as the site's api.js sends it: no body, the custom header instead.
+    /// A DELETE as the site's http.js sends it: no body, the custom header instead.
     pub async fn delete(&self, path: &str) -> TestResponse {
         let res = self
             .http

@@ -1,9 +1,12 @@
-//! 単位情報: credit records in the member's partition.
+//! 単位情報: credit records in the member's partition, the member's self-report total
+//! that holds the cap, and the 所定単位表.
 
+use chrono::NaiveDate;
 use portal_domain::table::Key;
-use portal_domain::{Credit, CreditNo, MemberNo};
+use portal_domain::{Credit, CreditNo, CreditStatus, MemberNo, UnitCode, UnitEntry};
+use serde::{Deserialize, Serialize};
 
-use super::Record;
+use super::{Field, Record};
 use crate::keys;
 
 pub struct CreditRecord;
@@ -14,7 +17,71 @@ impl Record for CreditRecord {
 }
 
 impl CreditRecord {
+    pub const STATUS: Field<Self, CreditStatus> = Field::new("status");
+    /// Every change of a credit is a put conditional on the version it read.
+    pub const VERSION: Field<Self, i64> = Field::new("version");
+
     pub fn key(m: MemberNo, no: &CreditNo) -> Key {
         keys::credit(m, no)
+    }
+}
+
+/// Self-reported units awaiting decision or approved in one 認定期間: the request
+/// that adds units may only do so while the total stays within the cap.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SelfReportTotal {
+    #[serde(default)]
+    pub units: i64,
+}
+
+pub struct SelfReportTotalRecord;
+
+impl Record for SelfReportTotalRecord {
+    type Value = SelfReportTotal;
+    const TYPE: &'static str = "self_report_total";
+}
+
+impl SelfReportTotalRecord {
+    pub const UNITS: Field<Self, i64> = Field::new("units");
+
+    pub fn key(m: MemberNo, period_end: NaiveDate) -> Key {
+        keys::self_report_total(m, period_end)
+    }
+}
+
+pub struct UnitRecord;
+
+impl Record for UnitRecord {
+    type Value = UnitEntry;
+    const TYPE: &'static str = "unit";
+}
+
+impl UnitRecord {
+    pub fn key(code: &UnitCode) -> Key {
+        keys::unit(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::declared_in_sample;
+
+    #[test]
+    fn declared_fields_are_attributes() {
+        let entry = &portal_domain::unit_table::sample_table()[0];
+        let c = Credit::of(
+            CreditNo::new(1),
+            entry,
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            portal_domain::CreditSource::SelfReport,
+            CreditStatus::Draft,
+        );
+        declared_in_sample::<CreditRecord>(&c, &[CreditRecord::STATUS.name(), CreditRecord::VERSION.name()]).unwrap();
+        declared_in_sample::<SelfReportTotalRecord>(
+            &SelfReportTotal::default(),
+            &[SelfReportTotalRecord::UNITS.name()],
+        )
+        .unwrap();
     }
 }

@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 
 pub use application::{ApplicationRecord, OpenApplication, OpenApplicationRecord, SubmittedMarker, SubmittedRecord};
 pub use counter::{Sequence, SequenceRecord};
-pub use credit::CreditRecord;
+pub use credit::{CreditRecord, SelfReportTotal, SelfReportTotalRecord, UnitRecord};
 pub use invoice::InvoiceRecord;
 pub use member::{Credentials, MemberAuthRecord, MemberRecord, StaffAccount, StaffRecord};
 pub use outbox::{MailState, OutboxMail, OutboxRecord};

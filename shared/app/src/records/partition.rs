@@ -7,7 +7,7 @@ use portal_domain::{Application, Credit, Invoice, Member};
 
 use super::{
     ApplicationRecord, CreditRecord, InvoiceRecord, MemberAuthRecord, MemberRecord, OpenApplicationRecord, Record,
-    RecordError, RecordFault, SubmittedRecord, decode, type_of,
+    RecordError, RecordFault, SelfReportTotalRecord, SubmittedRecord, decode, type_of,
 };
 
 #[derive(Default, Debug)]
@@ -17,9 +17,16 @@ pub struct MemberPartition {
     pub applications: Vec<Application>,
     pub invoices: Vec<Invoice>,
     pub credits: Vec<Credit>,
+    /// Self-reported units holding a place under the cap, per 認定期間 (its last day).
+    pub self_report_totals: Vec<(chrono::NaiveDate, i64)>,
 }
 
 impl MemberPartition {
+    /// Self-reported units holding a place under the cap in the period ending `end`.
+    pub fn self_reported(&self, end: chrono::NaiveDate) -> i64 {
+        self.self_report_totals.iter().find(|(e, _)| *e == end).map_or(0, |(_, u)| *u)
+    }
+
     pub fn from_items(items: &[Item]) -> Result<Self, RecordError> {
         let mut p = MemberPartition::default();
         for item in items {
@@ -31,6 +38,16 @@ impl MemberPartition {
                 Some(ApplicationRecord::TYPE) => p.applications.push(decode::<ApplicationRecord>(item)?),
                 Some(InvoiceRecord::TYPE) => p.invoices.push(decode::<InvoiceRecord>(item)?),
                 Some(CreditRecord::TYPE) => p.credits.push(decode::<CreditRecord>(item)?),
+                Some(SelfReportTotalRecord::TYPE) => {
+                    let end =
+                        item.key.sk.rsplit('#').next().and_then(|d| d.parse().ok()).ok_or_else(|| RecordError {
+                            pk: item.key.pk.clone(),
+                            sk: item.key.sk.clone(),
+                            expected: SelfReportTotalRecord::TYPE,
+                            cause: RecordFault::WrongType(Some("a key without its period".into())),
+                        })?;
+                    p.self_report_totals.push((end, decode::<SelfReportTotalRecord>(item)?.units));
+                }
                 // Markers that keep rules atomic; nothing on a page reads them.
                 Some(OpenApplicationRecord::TYPE | SubmittedRecord::TYPE) => {}
                 other => {
