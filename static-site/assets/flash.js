@@ -12,6 +12,14 @@ export function setFlash(message) {
   }
 }
 
+/** Shows a success notice (role=status) in the container and focuses it. */
+export function showNotice(container, message) {
+  const notice = el('div', { class: 'notice notice--success', role: 'status', tabindex: '-1' }, el('p', {}, message));
+  container.replaceChildren(notice);
+  container.hidden = false;
+  notice.focus();
+}
+
 /** Shows (once) the message kept by setFlash as a success notice in the container, focused. */
 export function showFlash(container) {
   let message = null;
@@ -23,8 +31,5 @@ export function showFlash(container) {
     message = null;
   }
   if (!message) return;
-  const notice = el('div', { class: 'notice notice--success', role: 'status', tabindex: '-1' }, el('p', {}, message));
-  container.replaceChildren(notice);
-  container.hidden = false;
-  notice.focus();
+  showNotice(container, message);
 }

@@ -18,6 +18,19 @@ export function formatDate(iso) {
   return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`;
 }
 
+/**
+ * A timestamp ("2025-05-01T06:30:00Z") as its date and time in Japan (Asia/Tokyo):
+ * "2025年5月1日 15:30".
+ */
+export function formatDateTime(iso) {
+  const d = new Date(String(iso || ''));
+  if (Number.isNaN(d.getTime())) return String(iso || '');
+  const jst = new Date(d.getTime() + 9 * 3600 * 1000);
+  const hh = String(jst.getUTCHours()).padStart(2, '0');
+  const mm = String(jst.getUTCMinutes()).padStart(2, '0');
+  return `${jst.getUTCFullYear()}年${jst.getUTCMonth() + 1}月${jst.getUTCDate()}日 ${hh}:${mm}`;
+}
+
 /** { start, end } → "2021年4月1日 〜 2026年3月31日". */
 export function formatPeriod(period) {
   const p = period || {};
@@ -29,6 +42,15 @@ export function formatYen(amount) {
   const n = Number(amount);
   if (!Number.isFinite(n)) return String(amount ?? '');
   return '¥' + Math.trunc(n).toLocaleString('ja-JP');
+}
+
+/** A file size in bytes as "69 バイト", "12.3 KB", "1.2 MB". */
+export function formatFileSize(bytes) {
+  const n = Number(bytes);
+  if (!Number.isFinite(n) || n < 0) return '';
+  if (n < 1024) return `${n} バイト`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** 2025 → "2025年度". */

@@ -85,7 +85,8 @@ function markInvalid(control, text) {
       el('span', { class: 'visually-hidden' }, 'エラー：'), text);
     const legend = fieldset && fieldset.querySelector('legend');
     if (legend) legend.insertAdjacentElement('afterend', inline);
-    else control.insertAdjacentElement('beforebegin', inline);
+    // A control drawn with others (a field and its button): the message goes above them all.
+    else (control.closest('[data-error-anchor]') || control).insertAdjacentElement('beforebegin', inline);
   }
   for (const c of controls) {
     if (c.getAttribute('aria-invalid') === 'true') continue;

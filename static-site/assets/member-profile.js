@@ -1,10 +1,16 @@
 // 会員情報照会 (/member-profile.html?member_no=NNNNNN)
+import { api, errorMessage } from '/assets/http.js';
 import { dataTable, el, text } from '/assets/dom.js';
 import { formatDate, formatPeriod, labelOf } from '/assets/format.js';
-import { showFlash } from '/assets/flash.js';
+import { showFlash, showNotice } from '/assets/flash.js';
+import { whileBusy } from '/assets/forms.js';
 import { loadPageData, startMemberPage } from '/assets/member-page.js';
 import { pageReady } from '/assets/page.js';
-import { applicationUrl, memberApi, newApplicationUrl } from '/assets/urls.js';
+import { creditColumns } from '/assets/credits-common.js';
+import { initSelfReport, openSelfReport } from '/assets/self-report.js';
+import {
+  applicationUrl, creditsUrl, memberApi, memberLoginUrl, newApplicationUrl,
+} from '/assets/urls.js';
 
 function setField(name, ...content) {
   document.querySelector(`[data-field="${name}"]`).replaceChildren(...content);
@@ -22,6 +28,7 @@ async function start() {
   const profile = await loadPageData(memberApi(page.memberNo, 'profile'), '指定された会員情報は表示できません。');
   if (!profile) return;
   render(profile, page.memberNo);
+  initCredits(profile, page.memberNo);
   pageReady();
   document.getElementById('profile').hidden = false;
   // 「申請情報を作成しました。（申請番号 …）」 after 「保存」 on the application form.
@@ -69,19 +76,72 @@ function render(p, memberNo) {
       { label: '作成日', class: 'nowrap', value: (x) => formatDate(x.created_at) },
     ],
     p.applications, '申請情報はありません。'));
+}
 
-  // 単位情報: listed here; self-report (「新規」) and the full list come later.
-  document.getElementById('credits').replaceChildren(listTable(
-    '単位情報の一覧',
-    [
-      { label: '管理No', class: 'nowrap', value: (x) => text(x.credit_no) },
-      { label: '単位名称', value: (x) => text(x.unit_name ?? x.unit_code) },
-      { label: '研修単位区分', value: (x) => text(x.category_label) },
-      { label: '単位数', class: 'num', value: (x) => text(x.units) },
-      { label: '取得日', class: 'nowrap', value: (x) => formatDate(x.earned_on) },
-      { label: '状態', value: (x) => text(x.status_label ?? x.status) },
-    ],
-    p.credits, '単位情報はありません。'));
+// ---------------------------------------------------------------- 単位情報
+
+/** How many credits the related list shows; 「すべて表示」 lists them all. */
+const RELATED_ROWS = 5;
+/** Those that need the member first (却下, 作成中, 承認申請中), then the rest, each in the API's order. */
+const PRIORITY = { rejected: 0, draft: 1, pending: 2 };
+
+function renderCredits(credits, memberNo) {
+  const all = Array.isArray(credits) ? credits : [];
+  const shown = all
+    .map((c, i) => ({ c, i, p: PRIORITY[c.status] ?? 3 }))
+    .sort((a, b) => a.p - b.p || a.i - b.i)
+    .slice(0, RELATED_ROWS)
+    .map((x) => x.c);
+  const more = all.length > shown.length
+    ? el('p', { class: 'note' }, `全 ${all.length} 件のうち ${shown.length} 件を表示しています。すべての単位情報は「すべて表示」で確認できます。`)
+    : null;
+  document.getElementById('credits').replaceChildren(
+    listTable('単位情報の一覧', creditColumns(memberNo), shown, '単位情報はありません。'), ...(more ? [more] : []));
+}
+
+/**
+ * 単位情報: the list, 「すべて表示」, and 「新規」 (manual STEP③ 3): the allowance first —
+ * at the cap, its message and no popup; else the self-report popup, whose 「保存」 adds
+ * the record here with 「単位申請情報を作成しました」.
+ */
+function initCredits(profile, memberNo) {
+  renderCredits(profile.credits, memberNo);
+  const card = document.querySelector('[aria-labelledby="h-credits"]');
+  const message = document.getElementById('credits-message');
+  const newCredit = document.getElementById('new-credit');
+  initSelfReport({ period: profile.certification ? profile.certification.period : null });
+
+  document.getElementById('all-credits').addEventListener('click', () => {
+    location.assign(creditsUrl(memberNo));
+  });
+
+  newCredit.addEventListener('click', async () => {
+    message.hidden = true;
+    message.replaceChildren();
+    const r = await whileBusy(card.querySelector('.card__actions'),
+      () => api('GET', memberApi(memberNo, 'credits', 'allowance')));
+    if (r.status === 401) return location.replace(memberLoginUrl());
+    const refusal = !r.ok ? errorMessage(r) : (Number(r.data.remaining) > 0 ? null : (r.data.message
+      || '自己申告できる単位の上限に達しているため、これ以上自己申告できません。'));
+    if (refusal) {
+      const alert = el('div', { class: 'error-summary', role: 'alert', tabindex: '-1' }, el('p', {}, refusal));
+      message.replaceChildren(alert);
+      message.hidden = false;
+      alert.focus();
+      return;
+    }
+    const saved = await openSelfReport({ memberNo, allowance: r.data });
+    if (!saved) {
+      newCredit.focus();
+      return;
+    }
+    // The list again from the server (the new record with its 管理No), then the message.
+    const fresh = await api('GET', memberApi(memberNo, 'profile'));
+    if (fresh.ok && fresh.data) renderCredits(fresh.data.credits, memberNo);
+    else renderCredits([saved, ...(profile.credits || [])], memberNo);
+    showNotice(document.getElementById('flash'),
+      `単位申請情報を作成しました。（管理No ${text(saved.credit_no)}）管理Noを押すと単位情報の詳細画面に移ります。次は証明書類のアップロードです。`);
+  });
 }
 
 start();

@@ -27,6 +27,15 @@ export const applicationUrl = (memberNo, applicationNo) =>
 /** 請求収納の照会 (one invoice). */
 export const invoiceUrl = (memberNo, invoiceNo) => withQuery('/invoice.html', { member_no: memberNo, no: invoiceNo });
 
+/** 単位情報の一覧 (「すべて表示」). */
+export const creditsUrl = (memberNo) => withQuery('/credits.html', { member_no: memberNo });
+
+/** 単位情報の詳細 (one credit, by its 管理No): also the address the rejection mail links to. */
+export const creditUrl = (memberNo, creditNo) => withQuery('/credit.html', { member_no: memberNo, no: creditNo });
+
+/** 単位対象一覧（所定単位表）: public, no login. */
+export const UNITS_PAGE = '/units.html';
+
 /** A parameter of this page's address, trimmed ('' when absent). */
 export function queryParam(name) {
   return (new URLSearchParams(location.search).get(name) || '').trim();

@@ -1,7 +1,7 @@
 //! Route latency over loopback HTTP against the real app, as ratios to serving a
 //! static file from the same server: `cargo bench -p portal-tests --bench http`.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/portal/common/mod.rs"]
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};

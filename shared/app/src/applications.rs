@@ -243,7 +243,7 @@ pub async fn submit(
     let (own, rule) = tokio::join!(own_partition(app, caller, ver, requested), renewal_rule(app));
     let (own, rule) = (own?, rule?);
     let a = find(&own, raw_no)?;
-    if a.status == ApplicationStatus::Submitted {
+    if a.status != ApplicationStatus::Draft {
         return Ok(already(&own, a));
     }
     let member = &own.member;
@@ -260,15 +260,14 @@ pub async fn submit(
             }
             let today = app.clock.today();
             let seq = app.next_in_sequence(&format!("INVOICE#{}", today.year())).await?;
-            let inv = Invoice {
-                invoice_no: InvoiceNo::new(today.year(), seq),
-                fee_type: FeeType::RenewalFee,
-                fiscal_year: FiscalYear::containing(today),
-                amount: rule.renewal_fee,
-                due_date: today + chrono::Duration::days(RENEWAL_FEE_DAYS),
-                paid_on: None,
-                application_no: Some(a.application_no.clone()),
-            };
+            let inv = Invoice::new(
+                InvoiceNo::new(today.year(), seq),
+                FeeType::RenewalFee,
+                FiscalYear::containing(today),
+                rule.renewal_fee,
+                today + chrono::Duration::days(RENEWAL_FEE_DAYS),
+                Some(a.application_no.clone()),
+            );
             submitted.invoice_no = Some(inv.invoice_no.clone());
             let mail = mails::renewal_fee_guidance(&app.config, member, &a.application_no, &inv);
             invoice = Some(inv);

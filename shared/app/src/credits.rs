@@ -166,7 +166,10 @@ fn proof_kind(raw: &str) -> Result<ProofKind, FieldError> {
 
 fn file_name(raw: &str) -> Result<String, FieldError> {
     let name: String = raw.trim().chars().filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '"')).collect();
-    if name.is_empty() || name.chars().count() > 120 {
+    if name.is_empty() {
+        return Err(FieldError::new("file", "アップロードするファイルを選択してください。"));
+    }
+    if name.chars().count() > 120 {
         return Err(FieldError::new("file", "ファイル名は120文字以内にしてください。"));
     }
     Ok(name)

@@ -148,10 +148,29 @@ pub enum CreditError {
     #[error("この単位情報は他の画面で更新されています。画面を再読み込みしてからもう一度お試しください。")]
     Stale,
     /// The uploaded file is not what it claims, or not allowed.
-    #[error("{0}")]
+    #[error("{}", .0.message)]
     FileRefused(FieldError),
     #[error("循環器専門医の認定情報が登録されていないため申請できません。事務局までお問い合わせください。")]
     NoCertification,
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// Paying an invoice: provider checkout, postal slip, and staff records.
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    #[error("入力内容に誤りがあります。各項目をご確認ください。")]
+    Invalid(FieldErrors),
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("{0}")]
+    Refused(#[from] portal_domain::PaymentRefusal),
+    /// The provider could not start the checkout; nothing was locked.
+    #[error("決済サービスに接続できませんでした。しばらくしてから再度お試しください。")]
+    ProviderUnavailable(#[source] portal_domain::payment::PaymentsError),
+    /// The invoice changed meanwhile (a notification, another tab).
+    #[error("請求の状態が変わりました。画面を再読み込みしてご確認ください。")]
+    Stale,
     #[error(transparent)]
     Fault(#[from] Fault),
 }
@@ -165,7 +184,7 @@ pub enum SeedError {
     Fault(#[from] Fault),
 }
 
-faults_into!(AccessError, AuthError, ResetError, ApplicationError, CreditError, SeedError);
+faults_into!(AccessError, AuthError, ResetError, ApplicationError, CreditError, PaymentError, SeedError);
 
 impl From<FieldErrors> for CreditError {
     fn from(e: FieldErrors) -> Self {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use portal_domain::table::Key;
-use portal_domain::{ApplicationKind, ApplicationNo, CreditNo, InvoiceNo, MemberNo, StaffId, UnitCode};
+use portal_domain::{ApplicationKind, ApplicationNo, CreditNo, InvoiceNo, MemberNo, OrderId, StaffId, UnitCode};
 
 /// A member's whole page lives under one partition, so it is one Query.
 pub fn member_pk(m: MemberNo) -> String {
@@ -98,6 +98,31 @@ pub fn pending_credit_gsi(requested_at: DateTime<Utc>, m: MemberNo, no: &CreditN
     Key::new(CREDITS_PENDING, format!("{}#{m}#{no}", requested_at.format("%Y%m%dT%H%M%S%.6fZ")))
 }
 
+/// A checkout attempt (provider order) of one of the member's invoices.
+pub fn payment_attempt(m: MemberNo, order: &OrderId) -> Key {
+    Key::new(member_pk(m), format!("PAY#{order}"))
+}
+
+/// Every notification received for an order, kept for audit (never changed).
+pub fn payment_log(order: &OrderId, received_at: DateTime<Utc>, id: &str) -> Key {
+    Key::new(format!("PAYLOG#{order}"), format!("N#{}#{id}", received_at.format("%Y%m%dT%H%M%S%.6fZ")))
+}
+
+/// Notifications that could not be tied to one of our orders, per day.
+pub fn rejected_payment_log(received_at: DateTime<Utc>, id: &str) -> Key {
+    Key::new(
+        format!("PAYLOG#REJECTED#{}", received_at.format("%Y-%m-%d")),
+        format!("N#{}#{id}", received_at.format("%Y%m%dT%H%M%S%.6fZ")),
+    )
+}
+
+/// Staff's list of money to give back (paid twice at the provider).
+pub const REFUNDS_OPEN: &str = "REFUND#OPEN";
+
+pub fn refund_gsi(at: DateTime<Utc>, order: &OrderId) -> Key {
+    Key::new(REFUNDS_OPEN, format!("{}#{order}", at.format("%Y%m%dT%H%M%S%.6fZ")))
+}
+
 /// A sequence (application, invoice or credit numbers) per year.
 pub fn counter(name: &str) -> Key {
     Key::new("COUNTER", name.to_owned())
@@ -115,6 +140,10 @@ pub fn seed_marker(name: &str) -> Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-30T01:02:03.000004Z").unwrap().with_timezone(&Utc)
+    }
 
     #[test]
     fn key_formats_are_stable() {
@@ -140,11 +169,24 @@ mod tests {
         assert_eq!(credit(m, &CreditNo::new(1)), Key::new("MEMBER#100001", "CREDIT#C-000001"));
         assert_eq!(counter("APPLICATION#2026"), Key::new("COUNTER", "APPLICATION#2026"));
         assert_eq!(renewal_rule(), Key::new("RULE", "RENEWAL"));
+        let order = OrderId::new(m, &InvoiceNo::new(2026, 7), 1);
+        assert_eq!(payment_attempt(m, &order), Key::new("MEMBER#100001", "PAY#100001-INV-2026-000007-01"));
+        assert_eq!(
+            payment_log(&order, at(), "x"),
+            Key::new("PAYLOG#100001-INV-2026-000007-01", "N#20261130T010203.000004Z#x")
+        );
+        assert_eq!(
+            rejected_payment_log(at(), "x"),
+            Key::new("PAYLOG#REJECTED#2026-11-30", "N#20261130T010203.000004Z#x")
+        );
+        assert_eq!(
+            refund_gsi(at(), &order),
+            Key::new("REFUND#OPEN", "20261130T010203.000004Z#100001-INV-2026-000007-01")
+        );
         assert_eq!(self_report_total(m, end), Key::new("MEMBER#100001", "SELF_REPORT#2027-03-31"));
         assert_eq!(unit(&UnitCode::parse("AM90-ATT").unwrap()), Key::new("UNITS", "UNIT#AM90-ATT"));
-        let at = DateTime::parse_from_rfc3339("2026-11-30T01:02:03.000004Z").unwrap().with_timezone(&Utc);
         assert_eq!(
-            pending_credit_gsi(at, m, &CreditNo::new(7)),
+            pending_credit_gsi(at(), m, &CreditNo::new(7)),
             Key::new("CREDIT#PENDING", "20261130T010203.000004Z#100001#C-000007")
         );
     }

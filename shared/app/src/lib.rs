@@ -10,6 +10,7 @@ pub mod keys;
 pub mod mails;
 pub mod outbox;
 pub mod password_hash;
+pub mod payments;
 pub mod profile;
 pub mod records;
 pub mod reset;
@@ -22,7 +23,7 @@ use std::sync::Arc;
 use portal_domain::Clock;
 use portal_domain::table::Table;
 
-pub use error::{AccessError, ApplicationError, AuthError, CreditError, Fault, ResetError, SeedError};
+pub use error::{AccessError, ApplicationError, AuthError, CreditError, Fault, PaymentError, ResetError, SeedError};
 
 use records::{Changes, SequenceRecord, decode};
 

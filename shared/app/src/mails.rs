@@ -100,3 +100,70 @@ pub fn self_report_rejected(
         ),
     }
 }
+
+fn invoice_link(config: &AppConfig, member: &portal_domain::Member, invoice: &portal_domain::Invoice) -> String {
+    config.link(&format!("/invoice.html?member_no={}&no={}", member.member_no, invoice.invoice_no))
+}
+
+/// 更新料振り込み完了 (or the dues' counterpart): the payment was confirmed.
+pub fn fee_paid(config: &AppConfig, member: &portal_domain::Member, invoice: &portal_domain::Invoice) -> Mail {
+    let link = invoice_link(config, member, invoice);
+    let (subject, closing) = match invoice.fee_type {
+        portal_domain::FeeType::RenewalFee => (
+            "【日本循環器学会】更新料振り込み完了のお知らせ",
+            "更新料のお支払いが確認できましたので、専門医更新手続きは完了です。",
+        ),
+        portal_domain::FeeType::AnnualDues => (
+            "【日本循環器学会】年会費納入完了のお知らせ",
+            "年会費のお支払いが確認できました。専門医資格更新の申請が可能です。",
+        ),
+    };
+    Mail {
+        to: member.email.clone(),
+        subject: subject.into(),
+        body: format!(
+            "{} 様\n\n{closing}\n\n管理NO: {}\n料金区分: {}\n金額: {}\n\n請求収納の照会画面（領収書の発行もこちらから）:\n{link}{SIGNATURE}",
+            member.name.as_str(),
+            invoice.invoice_no,
+            invoice.fee_type.label(),
+            yen(invoice.amount),
+        ),
+    }
+}
+
+/// The payment numbers of a convenience-store or Pay-easy payment, to keep at hand.
+pub fn payment_numbers(
+    config: &AppConfig,
+    member: &portal_domain::Member,
+    invoice: &portal_domain::Invoice,
+    pay_type: portal_domain::PayType,
+    n: &portal_domain::payment::PaymentNumbers,
+) -> Mail {
+    let link = invoice_link(config, member, invoice);
+    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    let numbers = match pay_type {
+        portal_domain::PayType::Cvs => format!(
+            "お支払い先: {}\nお支払い受付番号: {}\n受付番号: {}\n※お支払いの際は、お支払い受付番号とご登録の電話番号（ハイフンなし）が必要です。",
+            n.store_name().unwrap_or("コンビニエンスストア"),
+            or_dash(&n.cvs_conf_no),
+            or_dash(&n.cvs_receipt_no),
+        ),
+        _ => format!(
+            "収納機関番号: {}\nお客様番号: {}\n確認番号: {}",
+            or_dash(&n.bk_code),
+            or_dash(&n.cust_id),
+            or_dash(&n.conf_no),
+        ),
+    };
+    Mail {
+        to: member.email.clone(),
+        subject: format!("【日本循環器学会】{}でのお支払い番号のお知らせ", pay_type.label()),
+        body: format!(
+            "{} 様\n\n{}（管理NO {}、{}）のお支払い番号を発行しました。\n\n{numbers}\n\nお支払いの確認には数日かかります。確認できるまで請求の状態は「未納」のままですが、二重にお支払いいただく必要はありません。\n\n請求収納の照会:\n{link}{SIGNATURE}",
+            member.name.as_str(),
+            invoice.fee_type.label(),
+            invoice.invoice_no,
+            yen(invoice.amount),
+        ),
+    }
+}

@@ -85,7 +85,7 @@ fn demo_credits(no: &str) -> Vec<(&'static str, u32, bool)> {
 pub const ANNUAL_DUES: u32 = 13_000;
 
 const DEMO_STAFF: [(&str, &str, StaffRole); 2] =
-    [("staff01", "事務局 一郎", StaffRole::Reviewer), ("admin01", "事務局 管理者", StaffRole::Administrator)];
+    [("staff01", "佐藤 一郎", StaffRole::Reviewer), ("admin01", "鈴木 花子", StaffRole::Administrator)];
 
 /// The current five-year 認定期間, ending at the end of the current fiscal year.
 pub fn demo_period(today: NaiveDate) -> CertPeriod {
@@ -152,15 +152,18 @@ pub async fn demo(app: &App) -> Result<bool, SeedError> {
         for (y, fy) in years.iter().enumerate() {
             // 100002 has not paid this fiscal year's dues; everyone else has paid all.
             let unpaid = no == "100002" && *fy == FiscalYear::containing(today);
-            let invoice = Invoice {
-                invoice_no: InvoiceNo::new(fy.year(), invoice_seq[y] + m as i64),
-                fee_type: FeeType::AnnualDues,
-                fiscal_year: *fy,
-                amount: ANNUAL_DUES,
-                due_date: NaiveDate::from_ymd_opt(fy.year(), 6, 30).expect("June 30"),
-                paid_on: (!unpaid).then(|| NaiveDate::from_ymd_opt(fy.year(), 5, 20).expect("May 20").min(today)),
-                application_no: None,
-            };
+            let mut invoice = Invoice::new(
+                InvoiceNo::new(fy.year(), invoice_seq[y] + m as i64),
+                FeeType::AnnualDues,
+                *fy,
+                ANNUAL_DUES,
+                NaiveDate::from_ymd_opt(fy.year(), 6, 30).expect("June 30"),
+                None,
+            );
+            if !unpaid {
+                invoice.paid_on = Some(NaiveDate::from_ymd_opt(fy.year(), 5, 20).expect("May 20").min(today));
+                invoice.paid_via = Some(portal_domain::PaidVia::Office);
+            }
             tx = tx.write(records::put(
                 records::item::<InvoiceRecord>(InvoiceRecord::key(member_no, &invoice.invoice_no), &invoice),
                 When::new_item(),

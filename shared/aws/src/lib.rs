@@ -88,19 +88,52 @@ impl Aws {
     /// The session-signing secret: `PORTAL_JWT_SECRET_ARN` (Secrets Manager, as
     /// deployed) or `PORTAL_JWT_SECRET` (local runs against an emulator).
     pub async fn session_secret(&self) -> Result<Vec<u8>, ConfigError> {
-        if let Ok(arn) = env("PORTAL_JWT_SECRET_ARN") {
+        Ok(self.secret("PORTAL_JWT_SECRET_ARN", "PORTAL_JWT_SECRET").await?.into_bytes())
+    }
+
+    /// A secret: from Secrets Manager when `<arn_var>` names one (as deployed; fetched
+    /// once per cold start, never logged), else the value of `<plain_var>` (emulator
+    /// runs).
+    pub async fn secret(&self, arn_var: &'static str, plain_var: &'static str) -> Result<String, ConfigError> {
+        if let Ok(arn) = env(arn_var) {
             let client = aws_sdk_secretsmanager::Client::new(&self.sdk);
-            let out = client
-                .get_secret_value()
-                .secret_id(arn)
-                .send()
-                .await
-                .map_err(|e| ConfigError::Secret(format!("{e:?}")))?;
+            let out = client.get_secret_value().secret_id(arn).send().await.map_err(|e| {
+                ConfigError::Secret(format!("{arn_var}: {}", aws_sdk_secretsmanager::error::DisplayErrorContext(e)))
+            })?;
             return out
                 .secret_string
-                .map(String::into_bytes)
-                .ok_or_else(|| ConfigError::Secret("secret has no string".into()));
+                .ok_or_else(|| ConfigError::Secret(format!("{arn_var}: the secret has no string")));
         }
-        Ok(env("PORTAL_JWT_SECRET")?.into_bytes())
+        env(plain_var)
+    }
+
+    /// The payment provider's shop settings (`PORTAL_GMO_*`), the password from
+    /// Secrets Manager.
+    pub async fn gmo_config(&self) -> Result<portal_gmo::GmoConfig, ConfigError> {
+        Ok(portal_gmo::GmoConfig {
+            api_base: env("PORTAL_GMO_API_BASE")?,
+            shop_id: env("PORTAL_GMO_SHOP_ID")?,
+            shop_pass: self.secret("PORTAL_GMO_SHOP_PASS_ARN", "PORTAL_GMO_SHOP_PASS").await?,
+            config_id: env("PORTAL_GMO_CONFIG_ID")?,
+        })
+    }
+
+    /// The payment provider (GMO Payment Gateway).
+    pub async fn payments(&self) -> Result<Arc<portal_gmo::GmoPayments>, ConfigError> {
+        let gmo =
+            portal_gmo::GmoPayments::new(self.gmo_config().await?).map_err(|e| ConfigError::Secret(e.to_string()))?;
+        Ok(Arc::new(gmo))
+    }
+
+    /// Source addresses the provider's notifications may come from
+    /// (`PORTAL_PROVIDER_SOURCES`, comma-separated addresses or networks; empty: any).
+    pub fn provider_sources(&self) -> Vec<String> {
+        std::env::var("PORTAL_PROVIDER_SOURCES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 }

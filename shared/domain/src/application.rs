@@ -45,6 +45,9 @@ pub enum ApplicationStatus {
     Draft,
     /// 申請済 (STEP④ / 辞退申請).
     Submitted,
+    /// 更新手続き完了: the renewal fee is paid (manual STEP⑤: 「更新料のお支払いで、
+    /// 専門医更新手続きは完了です」).
+    Completed,
 }
 
 impl ApplicationStatus {
@@ -52,6 +55,7 @@ impl ApplicationStatus {
         match self {
             ApplicationStatus::Draft => "draft",
             ApplicationStatus::Submitted => "submitted",
+            ApplicationStatus::Completed => "completed",
         }
     }
 
@@ -59,6 +63,7 @@ impl ApplicationStatus {
         match self {
             ApplicationStatus::Draft => "作成中",
             ApplicationStatus::Submitted => "申請済",
+            ApplicationStatus::Completed => "更新手続き完了",
         }
     }
 }

@@ -185,15 +185,14 @@ mod tests {
     }
 
     fn unpaid_dues(fy: i32) -> Invoice {
-        Invoice {
-            invoice_no: InvoiceNo::new(fy, 1),
-            fee_type: FeeType::AnnualDues,
-            fiscal_year: FiscalYear::new(fy).unwrap(),
-            amount: 13_000,
-            due_date: d(fy, 6, 30),
-            paid_on: None,
-            application_no: None,
-        }
+        Invoice::new(
+            InvoiceNo::new(fy, 1),
+            FeeType::AnnualDues,
+            FiscalYear::new(fy).unwrap(),
+            13_000,
+            d(fy, 6, 30),
+            None,
+        )
     }
 
     const TODAY: (i32, u32, u32) = (2026, 11, 29);

@@ -19,9 +19,7 @@ async fn json(State(m): State<Mailbox>) -> Response {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use crate::html::escape;
 
 /// Escapes the text and makes each http(s) URL a link.
 fn linkify(body: &str) -> String {

@@ -3,6 +3,8 @@
 //! background task, and the local-only `/_dev/mail` mailbox.
 
 mod dev_mail;
+mod dev_provider;
+mod html;
 mod local_files;
 pub mod site;
 
@@ -15,8 +17,9 @@ use portal_app::{App, AppConfig, outbox};
 use portal_domain::Clock;
 use portal_domain::files::ProofFiles;
 use portal_domain::mail::Mailer;
+use portal_domain::payment::Payments;
 use portal_domain::table::Table;
-use portal_store_sqlite::{LocalFiles, Mailbox};
+use portal_store_sqlite::{LocalFiles, Mailbox, SimulatedProvider};
 use portal_web::{AppState, SessionKeys, layers, routes};
 
 pub use dev_mail::router as dev_mail_router;
@@ -30,15 +33,21 @@ pub fn static_dir() -> PathBuf {
 
 /// Every API route group, as on AWS, plus the static site, the dev mailbox and (with
 /// the embedded file store) the signed `/_files/…` routes.
-pub fn router(state: AppState, mailbox: Mailbox, local_files: Option<LocalFiles>) -> Router {
+pub fn router(
+    state: AppState,
+    mailbox: Mailbox,
+    local_files: Option<LocalFiles>,
+    provider: Option<SimulatedProvider>,
+) -> Router {
     let files = local_files.map(|f| local_files::router(f, state.app.clock.clone()));
+    let provider = provider.map(|p| dev_provider::router(p, &state.app.config.base_url));
     let root = static_dir();
-    let site = layers::with_security_headers(Router::new().fallback(move |req| site::serve(root.clone(), req)));
+    // In emulator mode the bucket is another origin (e.g. LocalStack's).
+    let upload_origin = std::env::var("PORTAL_UPLOAD_ORIGIN").ok().filter(|o| !o.is_empty());
+    let site = Router::new().fallback(move |req| site::serve(root.clone(), req));
+    let site = layers::with_security_headers_for(site, upload_origin.as_deref());
     let api = routes::GROUPS.iter().fold(Router::new(), |r, g| r.merge(routes::router((g.routes)(), state.clone())));
-    let api = match files {
-        Some(f) => api.merge(f),
-        None => api,
-    };
+    let api = files.into_iter().chain(provider).fold(api, Router::merge);
     api.merge(dev_mail::router(mailbox)).merge(site)
 }
 
@@ -46,12 +55,13 @@ pub fn state(
     table: Arc<dyn Table>,
     clock: Arc<dyn Clock>,
     files: Arc<dyn ProofFiles>,
+    payments: Arc<dyn Payments>,
     base_url: &str,
     session_secret: &[u8],
 ) -> anyhow::Result<AppState> {
     let app = App::new(table, clock, AppConfig { base_url: base_url.to_owned() });
     let keys = SessionKeys::new(session_secret, base_url).map_err(anyhow::Error::msg)?;
-    Ok(AppState::new(app, keys).with_files(files))
+    Ok(AppState::new(app, keys).with_files(files).with_payments(payments))
 }
 
 /// Proof files in `<data dir>/files`, behind URLs signed with a key derived from the

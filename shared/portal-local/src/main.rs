@@ -11,7 +11,7 @@ use anyhow::Context;
 use portal_app::seed;
 use portal_domain::SystemClock;
 use portal_domain::table::Table;
-use portal_store_sqlite::{Mailbox, SqliteTable};
+use portal_store_sqlite::{Mailbox, SimulatedProvider, SqliteTable};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -56,7 +56,9 @@ async fn main() -> anyhow::Result<()> {
         }
         _ => (Arc::new(local_files.clone()), Some(local_files)),
     };
-    let state = portal_local::state(store, clock, files, &base_url, &secret)?;
+    // Payments: the simulated provider (its pages at /_dev/provider).
+    let provider = SimulatedProvider::new(&sqlite, &base_url);
+    let state = portal_local::state(store, clock, files, Arc::new(provider.clone()), &base_url, &secret)?;
     if seed::demo(&state.app).await? {
         tracing::info!("demo data created");
     }
@@ -69,7 +71,7 @@ async fn main() -> anyhow::Result<()> {
         }
     });
 
-    let router = portal_local::router(state, mailbox, local_files);
+    let router = portal_local::router(state, mailbox, local_files, Some(provider));
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     println!("会員ポータル: {base_url}/  (mail: {base_url}/_dev/mail, staff: {base_url}/admin/)");
     portal_local::serve(listener, router, async {

@@ -7,7 +7,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use portal_app::{AccessError, ApplicationError, AuthError, CreditError, Fault, ResetError};
+use portal_app::{AccessError, ApplicationError, AuthError, CreditError, Fault, PaymentError, ResetError};
 use portal_domain::FieldErrors;
 use portal_domain::table::StoreError;
 use serde::Serialize;
@@ -75,9 +75,9 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "forbidden_role", "この操作を行う権限がありません。")
     }
 
-    pub fn no_files() -> Self {
-        let e = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", INTERNAL_MESSAGE);
-        e.caused_by("this function has no proof-file storage configured")
+    /// A deployment defect (a port the function was not wired with): 500, logged.
+    pub fn misconfigured(what: &'static str) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", INTERNAL_MESSAGE).caused_by(what)
     }
 
     pub fn is_unauthenticated(&self) -> bool {
@@ -194,6 +194,32 @@ impl From<CreditError> for ApiError {
             }
             CreditError::NoCertification => conflict("no_certification"),
             CreditError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<PaymentError> for ApiError {
+    fn from(e: PaymentError) -> Self {
+        let message = e.to_string();
+        match e {
+            PaymentError::Invalid(fields) => ApiError::invalid(fields, message),
+            PaymentError::Access(a) => a.into(),
+            PaymentError::Refused(r) => {
+                let code = match r {
+                    portal_domain::PaymentRefusal::AlreadyPaid => "already_paid",
+                    portal_domain::PaymentRefusal::SlipRequested => "postal_slip_requested",
+                    portal_domain::PaymentRefusal::Processing { .. } => "checkout_processing",
+                    portal_domain::PaymentRefusal::NoSlip => "no_postal_slip",
+                };
+                ApiError::new(StatusCode::CONFLICT, code, message)
+            }
+            PaymentError::ProviderUnavailable(cause) => {
+                let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "provider_unavailable", message);
+                e.retry_after = Some(RETRY_AFTER_BUSY_SECS);
+                e.caused_by(cause)
+            }
+            PaymentError::Stale => ApiError::new(StatusCode::CONFLICT, "stale", message),
+            PaymentError::Fault(f) => f.into(),
         }
     }
 }

@@ -41,13 +41,53 @@ pub fn api(router: Router<AppState>, state: AppState) -> Router {
     with_security_headers(router)
 }
 
+/// The layers of the provider's notification route: request id and tracing, a small
+/// body limit, no caching — but no session and no CSRF check (the provider posts a form
+/// from its servers; the handler authenticates what it says).
+pub fn webhook(router: Router<AppState>, state: AppState) -> Router {
+    let router = router
+        .route_layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req
+                .extensions()
+                .get::<RequestId>()
+                .and_then(|r| r.header_value().to_str().ok())
+                .unwrap_or("-")
+                .to_owned();
+            tracing::info_span!("notification", method = %req.method(), request_id = %id)
+        }))
+        .layer(RequestBodyLimitLayer::new(16 * 1024))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state);
+    with_security_headers(router)
+}
+
+/// The site's Content-Security-Policy. Proof files go from the browser straight to the
+/// bucket, so its origin (when not the site's own) is the one other place a page may
+/// connect to. The deployment's CloudFront policy carries the same text.
+pub fn content_security_policy(upload_origin: Option<&str>) -> String {
+    let connect = match upload_origin {
+        Some(o) => format!("connect-src 'self' {o}; "),
+        None => String::new(),
+    };
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; {connect}object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
 /// Headers for every response, pages and API alike.
 pub fn with_security_headers(router: Router) -> Router {
-    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
-               base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+    with_security_headers_for(router, None)
+}
+
+/// The same headers, allowing pages to upload to `upload_origin`.
+pub fn with_security_headers_for(router: Router, upload_origin: Option<&str>) -> Router {
+    let csp = HeaderValue::from_str(&content_security_policy(upload_origin)).expect("a header-safe policy");
     let header = |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
     router
-        .layer(header(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         // No page's address (a reset token, a member number) leaks to another site.
         .layer(header(header::REFERRER_POLICY, "no-referrer"))

@@ -12,6 +12,7 @@ pub mod json;
 pub mod layers;
 pub mod members_routes;
 pub mod next;
+pub mod payments_routes;
 pub mod routes;
 pub mod serve;
 pub mod session;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 
 use portal_app::App;
 use portal_domain::files::ProofFiles;
+use portal_domain::payment::Payments;
 
 pub use error::ApiError;
 pub use serve::{serve, serve_group, state};
@@ -36,6 +38,12 @@ pub struct AppState {
     pub web: Arc<WebConfig>,
     /// Proof-file storage, for the groups that handle files (credits, staff).
     pub files: Option<Arc<dyn ProofFiles>>,
+    /// The payment provider, for the groups that start checkouts or take its
+    /// notifications (billing, payments).
+    pub payments: Option<Arc<dyn Payments>>,
+    /// Source addresses the provider's notifications may come from (empty: any; the
+    /// checks in code hold either way).
+    pub provider_sources: Arc<Vec<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -67,7 +75,31 @@ impl WebConfig {
 impl AppState {
     pub fn new(app: App, sessions: SessionKeys) -> Self {
         let web = WebConfig::for_base_url(&app.config.base_url);
-        AppState { app, sessions: Arc::new(sessions), web: Arc::new(web), files: None }
+        AppState {
+            app,
+            sessions: Arc::new(sessions),
+            web: Arc::new(web),
+            files: None,
+            payments: None,
+            provider_sources: Arc::new(Vec::new()),
+        }
+    }
+
+    pub fn with_payments(mut self, payments: Arc<dyn Payments>) -> Self {
+        self.payments = Some(payments);
+        self
+    }
+
+    pub fn with_provider_sources(mut self, sources: Vec<String>) -> Self {
+        self.provider_sources = Arc::new(sources);
+        self
+    }
+
+    /// The payment provider (a group wired without one answers 500, logged).
+    pub fn payments(&self) -> Result<&dyn Payments, ApiError> {
+        self.payments
+            .as_deref()
+            .ok_or_else(|| ApiError::misconfigured("this function has no payment provider configured"))
     }
 
     pub fn with_files(mut self, files: Arc<dyn ProofFiles>) -> Self {
@@ -78,7 +110,9 @@ impl AppState {
     /// The proof-file storage; a group wired without one answers 500 (a deployment
     /// defect, logged), never a silent success.
     pub fn files(&self) -> Result<&dyn ProofFiles, ApiError> {
-        self.files.as_deref().ok_or_else(ApiError::no_files)
+        self.files
+            .as_deref()
+            .ok_or_else(|| ApiError::misconfigured("this function has no proof-file storage configured"))
     }
 }
 

@@ -24,6 +24,9 @@ pub enum Access {
     Member,
     /// Logged-in staff with at least this role.
     Staff(StaffRole),
+    /// The payment provider's notifications: no session and no CSRF check (the
+    /// provider is not a browser); the handler checks shop, order, amount and source.
+    Provider,
 }
 
 pub struct Route {
@@ -74,6 +77,7 @@ pub const GROUPS: &[Group] = &[
     Group { name: "applications", routes: crate::applications_routes::routes },
     Group { name: "billing", routes: crate::billing_routes::routes },
     Group { name: "credits", routes: crate::credits_routes::routes },
+    Group { name: "payment-notify", routes: crate::payments_routes::routes },
 ];
 
 /// A route as the agreement tests see it.
@@ -99,6 +103,7 @@ pub fn all_routes() -> Vec<RouteInfo> {
                     Access::Member => "member".into(),
                     Access::Staff(StaffRole::Reviewer) => "staff".into(),
                     Access::Staff(StaffRole::Administrator) => "administrator".into(),
+                    Access::Provider => "provider".into(),
                 },
             })
         })
@@ -107,10 +112,15 @@ pub fn all_routes() -> Vec<RouteInfo> {
 
 /// The router of one group, with every API layer, built from its table.
 pub fn router(routes: Vec<Route>, state: AppState) -> Router {
+    let webhook = routes.iter().all(|r| r.access == Access::Provider);
+    assert!(
+        webhook || routes.iter().all(|r| r.access != Access::Provider),
+        "provider routes form a group of their own"
+    );
     let mut r = Router::new();
     for route in routes {
         let guarded = match route.access {
-            Access::Public => route.handler,
+            Access::Public | Access::Provider => route.handler,
             Access::Member => route.handler.route_layer(middleware::from_fn_with_state(state.clone(), member_only)),
             Access::Staff(role) => route
                 .handler
@@ -119,7 +129,7 @@ pub fn router(routes: Vec<Route>, state: AppState) -> Router {
         };
         r = r.route(route.path, guarded);
     }
-    layers::api(r, state)
+    if webhook { layers::webhook(r, state) } else { layers::api(r, state) }
 }
 
 /// A member route: the member's verified token goes to the handler; none is a 401.

@@ -33,6 +33,9 @@ pub fn routes() -> Vec<Route> {
         Route::get(STAFF_CREDIT, REVIEWER, credit),
         Route::get("/api/staff/members/{member_no}/credits/{credit_no}/proofs/{proof_id}", REVIEWER, download),
         Route::post("/api/staff/members/{member_no}/credits/{credit_no}/decision", REVIEWER, decide),
+        Route::post("/api/staff/members/{member_no}/invoices/{invoice_no}/postal-slip/cancel", REVIEWER, cancel_slip),
+        Route::post("/api/staff/members/{member_no}/invoices/{invoice_no}/slip-payment", REVIEWER, slip_payment),
+        Route::get("/api/staff/refunds", REVIEWER, refunds),
     ]
 }
 
@@ -162,4 +165,61 @@ async fn decide(
         credits::decide(&s.app, (&st.staff_id, &st.name), path_member(&no)?, &credit_no, b.version, decision).await?;
     tracing::info!(staff_id = %st.staff_id, credit_no = %c.credit_no, status = ?c.status, "self-report decided");
     Ok(Json(views::credit(&c)))
+}
+
+/// Switch a postal-slip invoice back to the other methods (recorded on the invoice).
+async fn cancel_slip(
+    State(s): State<AppState>,
+    st: StaffSession,
+    Path((no, invoice_no)): Path<(String, String)>,
+) -> Result<Json<views::InvoiceView>, ApiError> {
+    let i = portal_app::payments::cancel_slip(&s.app, &st.name, path_member(&no)?, &invoice_no).await?;
+    tracing::info!(staff_id = %st.staff_id, invoice_no = %i.invoice_no, "postal slip switched back");
+    Ok(Json(views::invoice(&i, s.app.clock.today())))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SlipPaymentBody {
+    #[serde(deserialize_with = "portal_domain::application::lenient")]
+    paid_on: String,
+}
+
+/// Record a payment made with the postal slip: 納入済 and the member's mail.
+async fn slip_payment(
+    State(s): State<AppState>,
+    st: StaffSession,
+    Path((no, invoice_no)): Path<(String, String)>,
+    JsonBody(b): JsonBody<SlipPaymentBody>,
+) -> Result<Json<views::InvoiceView>, ApiError> {
+    let today = s.app.clock.today();
+    let paid_on = portal_domain::application::parse_date("paid_on", "入金日", &b.paid_on)
+        .and_then(|d| {
+            (d <= today)
+                .then_some(d)
+                .ok_or_else(|| portal_domain::FieldError::new("paid_on", "入金日は今日以前の日付を入力してください。"))
+        })
+        .map_err(|f| portal_app::PaymentError::Invalid(f.into()))?;
+    let i =
+        portal_app::payments::record_slip_payment(&s.app, &st.name, path_member(&no)?, &invoice_no, paid_on).await?;
+    tracing::info!(staff_id = %st.staff_id, invoice_no = %i.invoice_no, "postal slip payment recorded");
+    Ok(Json(views::invoice(&i, today)))
+}
+
+/// Orders paid at the provider for invoices already paid: money to return.
+async fn refunds(State(s): State<AppState>) -> Result<Json<views::RefundCases>, ApiError> {
+    let cases = portal_app::payments::refund_cases(&s.app, 200).await?;
+    Ok(Json(views::RefundCases {
+        items: cases
+            .into_iter()
+            .map(|a| views::RefundCase {
+                order_id: a.order_id,
+                member_no: a.member_no,
+                invoice_no: a.invoice_no,
+                amount: a.amount,
+                pay_type: a.pay_type.map(|p| views::Labelled { code: p, label: p.label() }),
+                started_at: a.started_at,
+            })
+            .collect(),
+    }))
 }

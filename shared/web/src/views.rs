@@ -3,11 +3,13 @@
 //! `docs/openapi.yaml`, and a test checks every answer against it.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use portal_domain::payment::AttemptState;
 use portal_domain::renewal_rule::{CategoryTally, SelfReportTally};
 use portal_domain::{
     Activity, Actor, Application, ApplicationDetails, ApplicationKind, ApplicationNo, ApplicationStatus,
     ApprovalAction, CertPeriod, CollectionMethod, Credit, CreditNo, CreditSource, CreditStatus, Eligibility, FeeType,
-    Invoice, InvoiceNo, InvoiceStatus, Member, MemberNo, ProofKind, StaffId, StaffRole, UnitCode, UnitEntry,
+    Invoice, InvoiceNo, InvoiceStatus, Member, MemberNo, OrderId, PaidVia, PayType, PaymentAttempt, PaymentOptions,
+    PaymentRefusal, ProofKind, StaffId, StaffRole, UnitCode, UnitEntry,
 };
 use serde::Serialize;
 
@@ -304,10 +306,79 @@ pub struct InvoiceView {
     pub status: Labelled<InvoiceStatus>,
     pub paid_on: Option<NaiveDate>,
     pub application_no: Option<ApplicationNo>,
+    pub payment: PaymentView,
+}
+
+/// What the 請求収納の照会 screen offers: the two buttons, 「お支払い手続きの処理中」,
+/// the postal slip's red notice, or 納入済 (with 「領収書」).
+#[derive(Debug, Serialize)]
+pub struct PaymentView {
+    /// `open`, `processing`, `slip_requested` or `paid`.
+    pub state: &'static str,
+    /// The methods the provider's checkout offers for this fee.
+    pub methods: Vec<Labelled<PayType>>,
+    /// While processing: the first day a new checkout may start.
+    pub next_checkout_on: Option<NaiveDate>,
+    pub message: Option<String>,
+    pub slip: Option<SlipView>,
+    pub paid_via: Option<Labelled<PaidVia>>,
+    /// The payment number of a convenience-store or Pay-easy checkout in progress.
+    pub numbers: Option<NumbersView>,
+    pub receipt_available: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SlipView {
+    pub batch: String,
+    pub batch_on: NaiveDate,
+    pub address: portal_domain::MailingAddress,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NumbersView {
+    pub pay_type: Labelled<PayType>,
+    pub store: Option<&'static str>,
+    pub cvs_conf_no: Option<String>,
+    pub cvs_receipt_no: Option<String>,
+    pub bk_code: Option<String>,
+    pub cust_id: Option<String>,
+    pub conf_no: Option<String>,
+    pub payment_term: Option<String>,
+}
+
+fn pay_type(p: PayType) -> Labelled<PayType> {
+    Labelled { code: p, label: p.label() }
 }
 
 pub fn invoice(i: &Invoice, today: NaiveDate) -> InvoiceView {
+    invoice_with(i, None, today)
+}
+
+/// An invoice with the checkout attempt in progress, if any (its payment numbers).
+pub fn invoice_with(i: &Invoice, attempt: Option<&PaymentAttempt>, today: NaiveDate) -> InvoiceView {
     let status = i.status(today);
+    let options = i.options(today);
+    let (state, next_checkout_on, message) = match &options {
+        PaymentOptions::Paid => ("paid", None, None),
+        PaymentOptions::Open => ("open", None, None),
+        PaymentOptions::Processing { until } => {
+            ("processing", Some(*until), Some(PaymentRefusal::Processing { until: *until }.to_string()))
+        }
+        PaymentOptions::SlipRequested => ("slip_requested", None, Some(PaymentRefusal::SlipRequested.to_string())),
+    };
+    let numbers = attempt
+        .filter(|a| a.state == AttemptState::NumberIssued && i.paid_on.is_none())
+        .and_then(|a| Some((a.pay_type?, a.numbers.clone()?)))
+        .map(|(p, n)| NumbersView {
+            pay_type: pay_type(p),
+            store: n.store_name(),
+            cvs_conf_no: n.cvs_conf_no,
+            cvs_receipt_no: n.cvs_receipt_no,
+            bk_code: n.bk_code,
+            cust_id: n.cust_id,
+            conf_no: n.conf_no,
+            payment_term: n.payment_term,
+        });
     InvoiceView {
         invoice_no: i.invoice_no.clone(),
         fee_type: Labelled { code: i.fee_type, label: i.fee_type.label() },
@@ -317,7 +388,28 @@ pub fn invoice(i: &Invoice, today: NaiveDate) -> InvoiceView {
         status: Labelled { code: status, label: status.label() },
         paid_on: i.paid_on,
         application_no: i.application_no.clone(),
+        payment: PaymentView {
+            state,
+            methods: PayType::offered_for(i.fee_type).iter().map(|p| pay_type(*p)).collect(),
+            next_checkout_on,
+            message,
+            slip: i.postal_slip.as_ref().map(|s| SlipView {
+                batch: s.batch.clone(),
+                batch_on: s.batch_on,
+                address: s.address.clone(),
+            }),
+            paid_via: i.paid_via.map(|v| Labelled { code: v, label: v.label() }),
+            numbers,
+            receipt_available: i.paid_on.is_some(),
+        },
     }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CheckoutStarted {
+    pub order_id: OrderId,
+    /// Where to send the member: the provider's checkout.
+    pub redirect_url: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -504,4 +596,19 @@ pub fn refusal_reasons(e: &Eligibility) -> Vec<RefusalReason> {
         });
     }
     reasons
+}
+
+#[derive(Debug, Serialize)]
+pub struct RefundCase {
+    pub order_id: OrderId,
+    pub member_no: MemberNo,
+    pub invoice_no: InvoiceNo,
+    pub amount: u32,
+    pub pay_type: Option<Labelled<PayType>>,
+    pub started_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RefundCases {
+    pub items: Vec<RefundCase>,
 }

@@ -10,7 +10,8 @@
 //   100002 心臓 花子  STEP④ refused for unpaid 年会費 (draft reused across runs), and the
 //                    read-only 会費請求/入金状況 check. (portal.test.js resets 100002's
 //                    password and restores the demo password at its end.)
-//   100003 血管 次郎  STEP④ refused for 単位不足 (draft reused across runs).
+//   100003 血管 次郎  STEP④ refused for 単位不足 (draft reused across runs; credits.test.js
+//                    self-reports for 100003 too, so the shortfall is read from the API).
 //   100005 弁膜 四郎  辞退 (skips on a portal where 100005 has already declined).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -122,14 +123,14 @@ describe('専門医資格申請情報 and 会費請求/入金状況', { timeout:
       await deleteDrafts(page, '100001', 'renewal');
 
       await openProfile(page, '循環 太郎');
-      // 単位情報 lists the credits; self-report comes later.
+      // 単位情報 lists the credits, with 「新規」 (self-report) and 「すべて表示」 (credits.test.js).
       const credits = creditsCard(page);
-      for (const h of ['管理No', '単位名称', '研修単位区分', '単位数', '取得日', '状態']) {
+      for (const h of ['管理No', '単位名', '研修単位区分', '単位', '日付', '状態']) {
         await credits.getByRole('columnheader', { name: h, exact: true }).waitFor();
       }
       assert.ok(await credits.getByRole('row').count() > 1, '100001 has credits listed');
-      assert.equal(await credits.getByRole('button', { name: '新規', exact: true }).isDisabled(), true);
-      assert.equal(await credits.getByRole('button', { name: 'すべて表示', exact: true }).isDisabled(), true);
+      assert.equal(await credits.getByRole('button', { name: '新規', exact: true }).isEnabled(), true);
+      assert.equal(await credits.getByRole('button', { name: 'すべて表示', exact: true }).isEnabled(), true);
 
       // 3. 専門医資格申請情報の「新規」.
       await applicationsCard(page).getByRole('button', { name: '新規', exact: true }).click();
@@ -235,18 +236,26 @@ describe('専門医資格申請情報 and 会費請求/入金状況', { timeout:
       assert.equal(await page.getByRole('dialog').count(), 0, 'no completion popup');
     }));
 
-  test('STEP④ 申請できない: 単位不足 (100003, あと20単位)', { timeout: 30_000 }, () =>
+  test('STEP④ 申請できない: 単位不足 (100003: 30 of 50 units in the demo data)', { timeout: 30_000 }, () =>
     withPage(browser, async (page) => {
       await loginMember(page, '100003');
+      // credits.test.js gets self-reported units approved for 100003 (at most 18: never
+      // enough), so the shortfall is read, not assumed: 20 on fresh demo data.
+      const e = await pageApi(page, 'GET', '/api/members/100003/eligibility');
+      assert.equal(e.status, 200, 'GET eligibility');
+      const { counted, missing, required } = e.data.units;
+      assert.equal(required, 50);
+      assert.ok(counted >= 30 && missing > 0 && counted + missing === 50, `100003 is short of units: ${JSON.stringify(e.data.units)}`);
+
       const applicationNo = await renewalDraft(page, '100003');
       await openProfile(page, '血管 次郎');
       await openApplication(page, applicationNo);
 
       const checks = page.getByRole('region', { name: '更新要件の確認' });
-      await checks.getByText('あと 20 単位必要です。', { exact: true }).waitFor();
+      await checks.getByText(`あと ${missing} 単位必要です。`, { exact: true }).waitFor();
       await checks.getByText('年会費はお支払い済みです。', { exact: true }).waitFor();
       const progress = checks.getByRole('progressbar');
-      assert.equal(await progress.getAttribute('value'), '30');
+      assert.equal(await progress.getAttribute('value'), String(counted));
       assert.equal(await progress.getAttribute('max'), '50');
       await checks.getByText(/自己申告単位：\d+ ／ 18単位（最大18単位）/).waitFor();
 
@@ -255,7 +264,7 @@ describe('専門医資格申請情報 and 会費請求/入金状況', { timeout:
       await alert.waitFor();
       const said = await alert.innerText();
       assert.match(said, /単位が不足しています/);
-      assert.match(said, /あと20単位/);
+      assert.match(said, new RegExp(`あと${missing}単位`));
       assert.doesNotMatch(said, /年会費のお支払いが未納です/, '100003 has paid');
       assert.equal(await valueOf(page, '状態'), '作成中', 'still a draft');
     }));

@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 pub use application::{ApplicationRecord, OpenApplication, OpenApplicationRecord, SubmittedMarker, SubmittedRecord};
 pub use counter::{Sequence, SequenceRecord};
 pub use credit::{CreditRecord, SelfReportTotal, SelfReportTotalRecord, UnitRecord};
-pub use invoice::InvoiceRecord;
+pub use invoice::{InvoiceRecord, NotificationLog, NotificationLogRecord, PaymentAttemptRecord};
 pub use member::{Credentials, MemberAuthRecord, MemberRecord, StaffAccount, StaffRecord};
 pub use outbox::{MailState, OutboxMail, OutboxRecord};
 pub use partition::MemberPartition;

@@ -6,8 +6,8 @@ use portal_domain::table::Item;
 use portal_domain::{Application, Credit, Invoice, Member};
 
 use super::{
-    ApplicationRecord, CreditRecord, InvoiceRecord, MemberAuthRecord, MemberRecord, OpenApplicationRecord, Record,
-    RecordError, RecordFault, SelfReportTotalRecord, SubmittedRecord, decode, type_of,
+    ApplicationRecord, CreditRecord, InvoiceRecord, MemberAuthRecord, MemberRecord, OpenApplicationRecord,
+    PaymentAttemptRecord, Record, RecordError, RecordFault, SelfReportTotalRecord, SubmittedRecord, decode, type_of,
 };
 
 #[derive(Default, Debug)]
@@ -19,6 +19,8 @@ pub struct MemberPartition {
     pub credits: Vec<Credit>,
     /// Self-reported units holding a place under the cap, per 認定期間 (its last day).
     pub self_report_totals: Vec<(chrono::NaiveDate, i64)>,
+    /// Checkout attempts (provider orders) of the member's invoices.
+    pub attempts: Vec<portal_domain::PaymentAttempt>,
 }
 
 impl MemberPartition {
@@ -37,6 +39,7 @@ impl MemberPartition {
                 }
                 Some(ApplicationRecord::TYPE) => p.applications.push(decode::<ApplicationRecord>(item)?),
                 Some(InvoiceRecord::TYPE) => p.invoices.push(decode::<InvoiceRecord>(item)?),
+                Some(PaymentAttemptRecord::TYPE) => p.attempts.push(decode::<PaymentAttemptRecord>(item)?),
                 Some(CreditRecord::TYPE) => p.credits.push(decode::<CreditRecord>(item)?),
                 Some(SelfReportTotalRecord::TYPE) => {
                     let end =

@@ -1,9 +1,9 @@
 //! STEP① (create), STEP② (dues), the eligibility checklist, STEP④ (submit) and 辞退,
 //! over real HTTP, as the manual's members would go through them.
 
-mod common;
+use crate::common;
 
-use common::{Browser, DEMO_PASSWORD, TestApp, spawn_app};
+use crate::common::{Browser, DEMO_PASSWORD, TestApp, spawn_app};
 use portal_domain::table::{Update, Write};
 use serde_json::{Value, json};
 

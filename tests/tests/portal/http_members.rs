@@ -1,8 +1,8 @@
 //! 会員情報照会 and the boundaries between members and staff, over real HTTP.
 
-mod common;
+use crate::common;
 
-use common::{DEMO_PASSWORD, spawn_app};
+use crate::common::{DEMO_PASSWORD, spawn_app};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -59,10 +59,7 @@ async fn member_tokens_never_open_staff_routes_and_vice_versa() {
     assert_eq!(member.get("/api/staff/session").await.status(), 401);
     let staff = app.login_staff("staff01").await;
     let me: Value = staff.get("/api/staff/session").await.json().await.unwrap();
-    assert_eq!(
-        me,
-        json!({ "staff_id": "staff01", "name": "事務局 一郎", "role": "reviewer", "role_label": "審査担当" })
-    );
+    assert_eq!(me, json!({ "staff_id": "staff01", "name": "佐藤 一郎", "role": "reviewer", "role_label": "審査担当" }));
     assert_eq!(staff.get("/api/members/100001/profile").await.status(), 401);
     assert_eq!(staff.get("/api/auth/session").await.status(), 401);
     // A member token presented under the staff cookie name is still a member token.

@@ -1,7 +1,7 @@
 //! One conformance suite for the store port, run unchanged against both adapters:
 //! SQLite (embedded) and DynamoDB (on the AWS emulator the test command starts).
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

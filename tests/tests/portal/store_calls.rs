@@ -1,9 +1,7 @@
 //! Store round trips per user action, pinned: a change that adds a call to a screen
 //! shows up here. (Calls made concurrently still count one each.)
 
-mod common;
-
-use common::{DEMO_PASSWORD, spawn_app, token_in};
+use crate::common::{DEMO_PASSWORD, spawn_app, token_in};
 use serde_json::json;
 
 #[tokio::test]

@@ -98,7 +98,43 @@ pub enum Backend {
     Dynamo,
 }
 
+/// The simulated provider, with switches that make it unreachable on purpose.
+pub struct TestProvider {
+    pub sim: portal_store_sqlite::SimulatedProvider,
+    pub fail_start: std::sync::atomic::AtomicBool,
+    pub fail_trade: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait]
+impl portal_domain::payment::Payments for TestProvider {
+    fn shop_id(&self) -> &str {
+        self.sim.shop_id()
+    }
+
+    async fn start_checkout(
+        &self,
+        req: &portal_domain::payment::CheckoutRequest,
+    ) -> Result<String, portal_domain::payment::PaymentsError> {
+        if self.fail_start.load(Ordering::SeqCst) {
+            return Err(portal_domain::payment::PaymentsError::unavailable("switched off by the test"));
+        }
+        self.sim.start_checkout(req).await
+    }
+
+    async fn trade(
+        &self,
+        order: &portal_domain::OrderId,
+        pay_type: portal_domain::PayType,
+    ) -> Result<Option<portal_domain::payment::Trade>, portal_domain::payment::PaymentsError> {
+        if self.fail_trade.load(Ordering::SeqCst) {
+            return Err(portal_domain::payment::PaymentsError::unavailable("switched off by the test"));
+        }
+        self.sim.trade(order, pay_type).await
+    }
+}
+
 pub struct TestApp {
+    pub provider: Arc<TestProvider>,
     pub url: String,
     pub addr: SocketAddr,
     pub clock: Arc<TestClock>,
@@ -136,6 +172,9 @@ pub async fn spawn(backend: Backend, files_at: FilesAt) -> TestApp {
     // The mailbox lives in SQLite whichever store the portal uses (as in portal-local).
     let sqlite = SqliteTable::in_memory().with_clock(clock.clone());
     let mailbox = Mailbox::new(&sqlite);
+    let sim = portal_store_sqlite::SimulatedProvider::new(&sqlite, &url);
+    let provider =
+        Arc::new(TestProvider { sim: sim.clone(), fail_start: Default::default(), fail_trade: Default::default() });
     let backing: Arc<dyn Table> = match backend {
         Backend::Sqlite => Arc::new(sqlite),
         Backend::Dynamo => Arc::new(emulator::fresh_table().await.with_clock(clock.clone())),
@@ -148,14 +187,14 @@ pub async fn spawn(backend: Backend, files_at: FilesAt) -> TestApp {
         FilesAt::Local => (Arc::new(local.clone()), Some(local)),
         FilesAt::S3 => (Arc::new(emulator::fresh_bucket().await), None),
     };
-    let state = portal_local::state(store.clone(), clock.clone(), files, &url, SECRET).unwrap();
+    let state = portal_local::state(store.clone(), clock.clone(), files, provider.clone(), &url, SECRET).unwrap();
     portal_app::seed::demo(&state.app).await.unwrap();
-    let router = portal_local::router(state.clone(), mailbox.clone(), local);
+    let router = portal_local::router(state.clone(), mailbox.clone(), local, Some(sim));
     tokio::spawn(async move {
         portal_local::serve(listener, router, std::future::pending()).await.unwrap();
     });
     store.take();
-    TestApp { url, addr, clock, store, faults, mailbox, state }
+    TestApp { provider, url, addr, clock, store, faults, mailbox, state }
 }
 
 impl TestApp {

@@ -3,9 +3,7 @@
 //! (writes serialised by its lock) and on DynamoDB in the emulator (conditional writes
 //! and transactions decide).
 
-mod common;
-
-use common::{Backend, Browser, DEMO_PASSWORD, TestApp, spawn_app_on, token_in};
+use crate::common::{Backend, Browser, DEMO_PASSWORD, TestApp, spawn_app_on, token_in};
 use serde_json::{Value, json};
 
 const NEW_PASSWORD: &str = "kodou-no-hibiki-2026-aki";

@@ -3,9 +3,9 @@
 //! staff 承認 / 却下 with the mail and its link, correction and re-request, 取り消し,
 //! and the 18-unit cap — on the embedded file store and on LocalStack's S3.
 
-mod common;
+use crate::common;
 
-use common::{Backend, Browser, DEMO_PASSWORD, FilesAt, TestApp, spawn, spawn_app};
+use crate::common::{Backend, Browser, DEMO_PASSWORD, FilesAt, TestApp, spawn, spawn_app};
 use serde_json::{Value, json};
 
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";

@@ -1,8 +1,8 @@
 //! Logging in and out, throttling, sessions and their expiry, over real HTTP.
 
-mod common;
+use crate::common;
 
-use common::{DEMO_PASSWORD, cookie, spawn_app};
+use crate::common::{DEMO_PASSWORD, cookie, spawn_app};
 use serde_json::{Value, json};
 
 #[tokio::test]

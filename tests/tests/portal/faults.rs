@@ -3,9 +3,9 @@
 //! 503 with Retry-After, never 500), leaves nothing half-applied, and succeeds when the
 //! member tries again; a single lost race is absorbed by the bounded retry.
 
-mod common;
+use crate::common;
 
-use common::{Browser, Call, DEMO_PASSWORD, Injected, TestApp, spawn_app, token_in};
+use crate::common::{Browser, Call, DEMO_PASSWORD, Injected, TestApp, spawn_app, token_in};
 use portal_app::retrying::ATTEMPTS;
 use serde_json::{Value, json};
 

@@ -2,13 +2,13 @@
 //! when the mail service fails, parked (never lost) when it keeps failing, and marked
 //! sent exactly once even with several senders. Also SES on the emulator.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use common::TestClock;
+use crate::common::TestClock;
 use portal_app::{App, AppConfig, outbox};
 use portal_domain::mail::{MailError, Mailer};
 use portal_domain::table::Table;

@@ -1,8 +1,6 @@
 //! Password reset by mail and password change, over real HTTP.
 
-mod common;
-
-use common::{DEMO_PASSWORD, cookie, spawn_app, token_in};
+use crate::common::{DEMO_PASSWORD, cookie, spawn_app, token_in};
 use serde_json::{Value, json};
 
 const NEW_PASSWORD: &str = "sinzou-no-kodou-2026-yoru";

@@ -1,0 +1,17 @@
+//! Every cross-crate test of the portal in one binary (one link of the AWS SDK instead
+//! of one per file): store conformance on both adapters, HTTP scenarios against the
+//! real app, races, fault injection, the outbox, route agreement, store-call pins.
+
+mod common;
+mod conformance;
+mod faults;
+mod http_applications;
+mod http_credits;
+mod http_login;
+mod http_members;
+mod http_password;
+mod http_payments;
+mod outbox;
+mod races;
+mod routes;
+mod store_calls;
