@@ -13,4 +13,9 @@ if (await startStaffPage()) {
     const n = r.data.items.length;
     document.getElementById('credits-pending').textContent = r.data.next ? `（決裁待ち ${n}件以上）` : `（決裁待ち ${n}件）`;
   }
+  // How many double payments wait for a refund (請求の管理).
+  const refunds = await api('GET', '/api/staff/refunds');
+  if (refunds.ok && refunds.data && Array.isArray(refunds.data.items)) {
+    document.getElementById('refunds-count').textContent = `（返金対象 ${refunds.data.items.length}件）`;
+  }
 }

@@ -31,6 +31,22 @@ export function formatDateTime(iso) {
   return `${jst.getUTCFullYear()}年${jst.getUTCMonth() + 1}月${jst.getUTCDate()}日 ${hh}:${mm}`;
 }
 
+/**
+ * A provider time "yyyyMMddHHmmss" (Japan time, as the payment service sends it, e.g. the
+ * 支払期限 "20261214235959") → "2026年12月14日 23:59". Anything else is shown as it is.
+ */
+export function formatProviderTime(raw) {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$/.exec(String(raw || '').trim());
+  if (!m) return String(raw || '');
+  return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日 ${m[4]}:${m[5]}`;
+}
+
+/** A postal address { postal_code, address, organization } as lines: 〒, address, organization. */
+export function addressLines(a) {
+  const v = a || {};
+  return [v.postal_code ? `〒${v.postal_code}` : '', v.address || '', v.organization || ''].filter((l) => l !== '');
+}
+
 /** { start, end } → "2021年4月1日 〜 2026年3月31日". */
 export function formatPeriod(period) {
   const p = period || {};

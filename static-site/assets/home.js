@@ -5,7 +5,7 @@ import { labelOf } from '/assets/format.js';
 import { startMemberPage } from '/assets/member-page.js';
 import { pageReady } from '/assets/page.js';
 import { initTabs } from '/assets/tabs.js';
-import { INVOICE_FIELDS } from '/assets/invoice-common.js';
+import { INVOICE_FIELDS, payEasyOnly } from '/assets/invoice-common.js';
 import { invoiceUrl, memberApi, profileUrl } from '/assets/urls.js';
 
 const page = await startMemberPage({ ownPage: true });
@@ -21,6 +21,15 @@ if (page) {
   initTabs(tabs);
   pageReady();
   loadDues(memberNo);
+}
+
+const isUnpaidDues = (inv) => inv.fee_type && inv.fee_type.code === 'annual_dues' && !inv.paid_on;
+
+/** 料金区分; an unpaid 年会費 says that the portal takes Pay-easy only (manual STEP②). */
+function feeTypeCell(inv) {
+  if (!isUnpaidDues(inv) || !payEasyOnly(inv)) return labelOf(inv.fee_type);
+  return el('span', {}, el('span', { class: 'line' }, labelOf(inv.fee_type)),
+    el('span', { class: 'line hint' }, 'お支払い方法はペイジーのみ'));
 }
 
 /** 会費請求/入金状況 (manual STEP②, STEP⑤ 1–2). */
@@ -45,8 +54,11 @@ async function loadDues(memberNo) {
         class: 'nowrap',
         value: (inv) => el('a', { href: invoiceUrl(memberNo, text(inv.invoice_no)) }, text(inv.invoice_no)),
       },
-      ...INVOICE_FIELDS,
+      ...INVOICE_FIELDS.map((f) => (f.label === '料金区分' ? { ...f, value: feeTypeCell } : f)),
     ], invoices));
+    if (invoices.some((inv) => isUnpaidDues(inv))) {
+      parts.push(el('p', { class: 'hint' }, '未納の年会費は、10月郵送の「郵便振替用紙」をご使用ください。もしくは、管理NOを押して、この会員ポータルサイトから支払うことが可能です（お支払い方法はペイジーのみ）。'));
+    }
     if (invoices.some((inv) => inv.status && inv.status.code === 'overdue')) {
       parts.push(el('p', { class: 'hint' }, '「期限切れ」と表示されていても納入お手続きは可能です。'));
     }

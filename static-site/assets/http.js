@@ -48,7 +48,11 @@ export async function api(method, path, body) {
     }
   }
   if (res.status >= 500) {
-    return { ok: false, status: res.status, data: { code: 'server_error', message: GENERIC_ERROR } };
+    // A 503 from the portal says in Japanese what is busy or unreachable (「決済サービスに
+    // 接続できませんでした。…」): kept. Anything else (500, a proxy's page) gets the generic text.
+    const own = res.status === 503 && data && typeof data === 'object'
+      && typeof data.code === 'string' && typeof data.message === 'string' && data.message.trim() !== '';
+    return { ok: false, status: res.status, data: own ? { code: data.code, message: data.message } : { code: 'server_error', message: GENERIC_ERROR } };
   }
   if (!res.ok && (data === null || typeof data !== 'object')) {
     data = { code: 'http_' + res.status, message: res.status === 400 ? INPUT_ERROR : GENERIC_ERROR };

@@ -27,6 +27,15 @@ export const applicationUrl = (memberNo, applicationNo) =>
 /** 請求収納の照会 (one invoice). */
 export const invoiceUrl = (memberNo, invoiceNo) => withQuery('/invoice.html', { member_no: memberNo, no: invoiceNo });
 
+/** 決済内容の確認 (before the payment service's checkout). */
+export const checkoutUrl = (memberNo, invoiceNo) => withQuery('/checkout.html', { member_no: memberNo, no: invoiceNo });
+
+/** 領収書 (PDF) of a paid invoice. */
+export const receiptUrl = (memberNo, invoiceNo) => memberApi(memberNo, 'invoices', invoiceNo, 'receipt');
+
+/** 特定商取引法に基づく表記: public, no login. */
+export const TOKUSHOHO_PAGE = '/tokushoho.html';
+
 /** 単位情報の一覧 (「すべて表示」). */
 export const creditsUrl = (memberNo) => withQuery('/credits.html', { member_no: memberNo });
 

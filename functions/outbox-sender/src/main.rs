@@ -13,7 +13,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     portal_web::telemetry::init();
     let aws = portal_aws::Aws::from_env().await?;
     let mailer = aws.mailer()?;
-    let app = App::new(aws.table(), Arc::new(portal_domain::SystemClock), AppConfig { base_url: aws.base_url.clone() });
+    let app = App::new(aws.table(), Arc::new(portal_domain::SystemClock), AppConfig::new(&aws.base_url));
     lambda_runtime::run(service_fn(|_: LambdaEvent<Value>| async {
         let d = outbox::drain(&app, mailer.as_ref()).await?;
         tracing::info!(sent = d.sent, retried = d.retried, failed = d.failed, "outbox drained");

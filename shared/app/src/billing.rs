@@ -32,3 +32,37 @@ pub async fn invoice(
     let invoice = own.records.invoices.into_iter().find(|i| i.invoice_no == no).ok_or(AccessError::NotFound)?;
     Ok((invoice, latest))
 }
+
+/// 「領収書」: the receipt of a paid invoice. Its number is the invoice's; the count of
+/// issues is kept on the invoice, so every issue after the first says 再発行.
+pub async fn issue_receipt(
+    app: &App,
+    caller: MemberNo,
+    ver: i64,
+    requested: MemberNo,
+    raw_no: &str,
+) -> Result<portal_domain::receipt::Receipt, crate::PaymentError> {
+    use crate::records::{self, InvoiceRecord, Tx, TxError};
+    let no = InvoiceNo::parse(raw_no).ok_or(AccessError::NotFound)?;
+    let own = own_partition(app, caller, ver, requested).await?;
+    let old = own.records.invoices.iter().find(|i| i.invoice_no == no).cloned().ok_or(AccessError::NotFound)?;
+    let new = old.receipt_issued(app.clock.today())?;
+    let write = records::put(
+        records::item::<InvoiceRecord>(InvoiceRecord::key(requested, &no), &new),
+        InvoiceRecord::VERSION.is(&old.version),
+    );
+    match Tx::new().step(write, ()).run(app.table.as_ref()).await {
+        Ok(()) => {}
+        Err(TxError::Refused(())) => return Err(crate::PaymentError::Stale),
+        Err(TxError::Store(e)) => return Err(e.into()),
+    }
+    let issue = new.receipt.as_ref().expect("just issued");
+    portal_domain::receipt::Receipt::of(
+        &new,
+        &app.config.issuer,
+        own.member.name.as_str(),
+        issue.first_issued_on,
+        issue.issues > 1,
+    )
+    .ok_or(crate::PaymentError::Refused(portal_domain::PaymentRefusal::NotPaid))
+}

@@ -33,9 +33,31 @@ pub struct AppConfig {
     /// Base of every link in a mail, e.g. `https://portal.example.jp` — configured,
     /// never taken from a request's Host header.
     pub base_url: String,
+    /// Who issues receipts (領収書).
+    pub issuer: portal_domain::receipt::Issuer,
 }
 
 impl AppConfig {
+    /// The settings for `base_url`, the issuer from the environment: `PORTAL_SOCIETY_NAME`,
+    /// `PORTAL_SOCIETY_ADDRESS`, `PORTAL_INVOICE_REGISTRATION_NO` (`T` + 13 digits, when
+    /// the society is registered), `PORTAL_RENEWAL_FEE_TAX_PERCENT` and
+    /// `PORTAL_ANNUAL_DUES_TAX_PERCENT` (unset: 不課税).
+    pub fn new(base_url: &str) -> Self {
+        let var = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let percent = |k: &str| var(k).and_then(|v| v.parse().ok());
+        AppConfig {
+            base_url: base_url.to_owned(),
+            issuer: portal_domain::receipt::Issuer {
+                name: var("PORTAL_SOCIETY_NAME").unwrap_or_else(|| "一般社団法人 日本循環器学会".into()),
+                address: var("PORTAL_SOCIETY_ADDRESS").unwrap_or_else(|| "（所在地は事務局が設定）".into()),
+                registration_no: var("PORTAL_INVOICE_REGISTRATION_NO")
+                    .filter(|n| portal_domain::receipt::Issuer::valid_registration_no(n)),
+                renewal_fee_tax: percent("PORTAL_RENEWAL_FEE_TAX_PERCENT"),
+                annual_dues_tax: percent("PORTAL_ANNUAL_DUES_TAX_PERCENT"),
+            },
+        }
+    }
+
     pub fn link(&self, path_and_query: &str) -> String {
         format!("{}{}", self.base_url.trim_end_matches('/'), path_and_query)
     }

@@ -331,11 +331,18 @@ async fn apply(
                 app,
                 &mails::payment_numbers(&app.config, member, invoice, n.pay_type, &n.numbers),
             ));
+            // The number stays payable until its term: no second checkout before then.
+            if let Some(locked) = invoice.number_issued(&n.order_id, n.numbers.payable_until(), now) {
+                tx = tx.step(save_invoice(member.member_no, invoice, &locked), Changed::Invoice);
+            }
             "payment number issued"
         }
         TradeStatus::Ended if matches!(attempt.state, AttemptState::Started | AttemptState::NumberIssued) => {
             next.state = AttemptState::Ended;
             tx = tx.step(save_attempt(Some(attempt), &next, None), Changed::Attempt);
+            if let Some(freed) = invoice.checkout_ended(&n.order_id, now) {
+                tx = tx.step(save_invoice(member.member_no, invoice, &freed), Changed::Invoice);
+            }
             "checkout ended at the provider"
         }
         _ => "recorded; nothing to change",
@@ -360,6 +367,19 @@ async fn staff_read(app: &App, member: MemberNo, raw_no: &str) -> Result<(Member
     Ok((member, invoice))
 }
 
+/// An invoice as staff see it, with its latest checkout attempt.
+pub async fn for_staff(
+    app: &App,
+    member: MemberNo,
+    raw_no: &str,
+) -> Result<(Invoice, Option<PaymentAttempt>), PaymentError> {
+    let no = InvoiceNo::parse(raw_no).ok_or(crate::AccessError::NotFound)?;
+    let p = MemberPartition::from_items(&app.table.query(&keys::member_pk(member), "").await?)?;
+    let latest = p.attempts.iter().filter(|a| a.invoice_no == no).max_by_key(|a| a.started_at).cloned();
+    let invoice = p.invoices.into_iter().find(|i| i.invoice_no == no).ok_or(crate::AccessError::NotFound)?;
+    Ok((invoice, latest))
+}
+
 /// Staff switch a postal-slip invoice back to the other methods (recorded).
 pub async fn cancel_slip(app: &App, staff: &str, member: MemberNo, raw_no: &str) -> Result<Invoice, PaymentError> {
     let (_, old) = staff_read(app, member, raw_no).await?;
@@ -380,7 +400,7 @@ pub async fn record_slip_payment(
     paid_on: chrono::NaiveDate,
 ) -> Result<Invoice, PaymentError> {
     let (member, old) = staff_read(app, member_no, raw_no).await?;
-    let new = old.paid(paid_on, PaidVia::PostalSlip, &format!("事務局 {staff}"), app.clock.now())?;
+    let new = old.slip_paid(paid_on, &format!("事務局 {staff}"), app.clock.now(), app.clock.today())?;
     let mut tx = Tx::new();
     for (w, named) in paid_writes(app, &member, &old, &new) {
         tx = match named {

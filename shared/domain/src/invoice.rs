@@ -159,6 +159,8 @@ pub enum PaymentRefusal {
     Processing { until: NaiveDate },
     #[error("払込票のお申込みはありません。")]
     NoSlip,
+    #[error("領収書は、お支払いが確認できた請求について発行できます。")]
+    NotPaid,
 }
 
 /// What the member may do with an unpaid invoice today.
@@ -264,6 +266,39 @@ impl Invoice {
         })
     }
 
+    /// A payment number was issued for `order` (convenience store, Pay-easy): it stays
+    /// payable until its 支払期限, so no new checkout may start before that day has
+    /// passed — a member can never hold two payable numbers for one invoice.
+    pub fn number_issued(&self, order: &OrderId, payable_until: Option<NaiveDate>, now: DateTime<Utc>) -> Option<Self> {
+        let lock = self.checkout.as_ref().filter(|c| &c.order_id == order)?;
+        let until = payable_until?.succ_opt()?;
+        (until > lock.next_possible_on).then(|| {
+            let mut i = self.next(
+                now,
+                "決済サービス",
+                format!("お支払い番号を発行（{order}）。支払期限まで新しいお手続きはできません"),
+            );
+            if let Some(c) = i.checkout.as_mut() {
+                c.next_possible_on = until;
+            }
+            i
+        })
+    }
+
+    /// The provider ended `order` (expired, cancelled, failed): its number can no longer
+    /// be paid, so the wait is back to the 6 business days from its start.
+    pub fn checkout_ended(&self, order: &OrderId, now: DateTime<Utc>) -> Option<Self> {
+        let lock = self.checkout.as_ref().filter(|c| &c.order_id == order)?;
+        let usual = next_checkout_on(lock.started_on);
+        (lock.next_possible_on > usual).then(|| {
+            let mut i = self.next(now, "決済サービス", format!("決済手続きが終了（{order}）"));
+            if let Some(c) = i.checkout.as_mut() {
+                c.next_possible_on = usual;
+            }
+            i
+        })
+    }
+
     /// 「払込票での支払いお申込み」: to the member's 送付・請求先, with the next batch.
     pub fn request_slip(
         &self,
@@ -296,6 +331,21 @@ impl Invoice {
         Ok(i)
     }
 
+    /// Staff record a payment made with a 払込票 (or the 郵便振替用紙 of the dues), unless
+    /// a provider checkout is in progress: its number could still be paid too.
+    pub fn slip_paid(
+        &self,
+        on: NaiveDate,
+        by: &str,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Self, PaymentRefusal> {
+        if let PaymentOptions::Processing { until } = self.options(today) {
+            return Err(PaymentRefusal::Processing { until });
+        }
+        self.paid(on, PaidVia::PostalSlip, by, now)
+    }
+
     /// 納入済. A paid invoice is never paid again, by any path.
     pub fn paid(&self, on: NaiveDate, via: PaidVia, by: &str, now: DateTime<Utc>) -> Result<Self, PaymentRefusal> {
         if self.paid_on.is_some() {
@@ -304,6 +354,20 @@ impl Invoice {
         let mut i = self.next(now, by, format!("納入済（{}）", via.label()));
         i.paid_on = Some(on);
         i.paid_via = Some(via);
+        Ok(i)
+    }
+
+    /// One more issue of the receipt (the first issue's date is kept for every copy).
+    pub fn receipt_issued(&self, today: NaiveDate) -> Result<Self, PaymentRefusal> {
+        if self.paid_on.is_none() {
+            return Err(PaymentRefusal::NotPaid);
+        }
+        let mut i = self.clone();
+        i.version += 1;
+        i.receipt = Some(match &self.receipt {
+            Some(r) => ReceiptIssue { first_issued_on: r.first_issued_on, issues: r.issues + 1 },
+            None => ReceiptIssue { first_issued_on: today, issues: 1 },
+        });
         Ok(i)
     }
 
@@ -369,6 +433,25 @@ mod tests {
         assert_eq!(paid.paid(d(2026, 5, 15), PaidVia::Card, "決済サービス", now), Err(PaymentRefusal::AlreadyPaid));
         assert_eq!(paid.start_checkout(m, now, d(2026, 6, 1)).unwrap_err(), PaymentRefusal::AlreadyPaid);
         assert_eq!(paid.events.len(), 3);
+    }
+
+    #[test]
+    fn an_issued_number_locks_new_checkouts_until_its_term_has_passed() {
+        let now = Utc::now();
+        let m = crate::MemberNo::parse("100002").unwrap();
+        let (started, order) = dues(2026, d(2026, 6, 30), None).start_checkout(m, now, d(2026, 11, 2)).unwrap();
+        assert_eq!(started.options(d(2026, 11, 2)), PaymentOptions::Processing { until: d(2026, 11, 11) });
+        let issued = started.number_issued(&order, Some(d(2026, 11, 20)), now).unwrap();
+        assert_eq!(issued.options(d(2026, 11, 11)), PaymentOptions::Processing { until: d(2026, 11, 21) });
+        assert_eq!(issued.options(d(2026, 11, 21)), PaymentOptions::Open);
+        let other = crate::OrderId::new(m, &issued.invoice_no, 9);
+        assert_eq!(issued.number_issued(&other, Some(d(2026, 12, 31)), now), None, "another order's number");
+        let ended = issued.checkout_ended(&order, now).unwrap();
+        assert_eq!(ended.options(d(2026, 11, 11)), PaymentOptions::Open, "an expired number frees the wait");
+        assert!(matches!(
+            issued.slip_paid(d(2026, 11, 12), "事務局", now, d(2026, 11, 12)),
+            Err(PaymentRefusal::Processing { .. })
+        ));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod member;
 pub mod member_no;
 pub mod password;
 pub mod payment;
+pub mod receipt;
 pub mod renewal_rule;
 pub mod staff;
 pub mod table;

@@ -159,6 +159,14 @@ pub struct PaymentNumbers {
 }
 
 impl PaymentNumbers {
+    /// The last day the number can be paid (from `PaymentTerm`, yyyyMMddHHmmss).
+    pub fn payable_until(&self) -> Option<NaiveDate> {
+        // Fields by position: chrono's %Y would take all eight digits as a year.
+        let t = self.payment_term.as_deref()?;
+        let n = |r: std::ops::Range<usize>| t.get(r)?.parse::<u32>().ok();
+        NaiveDate::from_ymd_opt(n(0..4)? as i32, n(4..6)?, n(6..8)?)
+    }
+
     /// The convenience store's name for a `CvsCode` (current and legacy codes).
     pub fn store_name(&self) -> Option<&'static str> {
         Some(match self.cvs_code.as_deref()? {
@@ -391,6 +399,7 @@ mod tests {
         let n = PaymentNotification::parse_form(body).unwrap();
         assert_eq!((n.pay_type, n.amount, n.trade_status()), (PayType::Cvs, 10000, TradeStatus::NumberIssued));
         assert_eq!(n.numbers.store_name(), Some("ローソン"));
+        assert_eq!(n.numbers.payable_until(), Some(d(2026, 12, 15)));
         assert_eq!(n.numbers.cvs_conf_no.as_deref(), Some("123456"));
         let lower = b"shopid=s&orderid=100001-INV-2026-000045-01&accessid=a&status=CAPTURE&paytype=0&amount=1";
         assert_eq!(PaymentNotification::parse_form(lower).unwrap().trade_status(), TradeStatus::Paid);

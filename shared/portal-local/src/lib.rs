@@ -59,9 +59,18 @@ pub fn state(
     base_url: &str,
     session_secret: &[u8],
 ) -> anyhow::Result<AppState> {
-    let app = App::new(table, clock, AppConfig { base_url: base_url.to_owned() });
+    let app = App::new(table, clock, AppConfig::new(base_url));
     let keys = SessionKeys::new(session_secret, base_url).map_err(anyhow::Error::msg)?;
-    Ok(AppState::new(app, keys).with_files(files).with_payments(payments))
+    let receipts = portal_receipt::PdfReceipts::from_file(&receipt_font()).map_err(anyhow::Error::new)?;
+    Ok(AppState::new(app, keys).with_files(files).with_payments(payments).with_receipts(Arc::new(receipts)))
+}
+
+/// The font of 領収書: `PORTAL_RECEIPT_FONT`, or the repository's IPAex Gothic (the
+/// file the deployment ships as a Lambda layer).
+pub fn receipt_font() -> PathBuf {
+    std::env::var_os("PORTAL_RECEIPT_FONT").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../infra/font-layer/fonts/ipaexg.ttf"))
+    })
 }
 
 /// Proof files in `<data dir>/files`, behind URLs signed with a key derived from the

@@ -75,6 +75,11 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "forbidden_role", "この操作を行う権限がありません。")
     }
 
+    /// The same answer with `cause` in the log.
+    pub fn with_log(self, cause: impl Into<Cause>) -> Self {
+        self.caused_by(cause)
+    }
+
     /// A deployment defect (a port the function was not wired with): 500, logged.
     pub fn misconfigured(what: &'static str) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", INTERNAL_MESSAGE).caused_by(what)
@@ -210,6 +215,7 @@ impl From<PaymentError> for ApiError {
                     portal_domain::PaymentRefusal::SlipRequested => "postal_slip_requested",
                     portal_domain::PaymentRefusal::Processing { .. } => "checkout_processing",
                     portal_domain::PaymentRefusal::NoSlip => "no_postal_slip",
+                    portal_domain::PaymentRefusal::NotPaid => "not_paid",
                 };
                 ApiError::new(StatusCode::CONFLICT, code, message)
             }

@@ -13,6 +13,7 @@ pub mod layers;
 pub mod members_routes;
 pub mod next;
 pub mod payments_routes;
+pub mod receipts_routes;
 pub mod routes;
 pub mod serve;
 pub mod session;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use portal_app::App;
 use portal_domain::files::ProofFiles;
 use portal_domain::payment::Payments;
+use portal_domain::receipt::ReceiptRenderer;
 
 pub use error::ApiError;
 pub use serve::{serve, serve_group, state};
@@ -44,6 +46,8 @@ pub struct AppState {
     /// Source addresses the provider's notifications may come from (empty: any; the
     /// checks in code hold either way).
     pub provider_sources: Arc<Vec<String>>,
+    /// The PDF renderer of 領収書, for the receipts group.
+    pub receipts: Option<Arc<dyn ReceiptRenderer>>,
 }
 
 #[derive(Clone, Debug)]
@@ -82,7 +86,19 @@ impl AppState {
             files: None,
             payments: None,
             provider_sources: Arc::new(Vec::new()),
+            receipts: None,
         }
+    }
+
+    pub fn with_receipts(mut self, receipts: Arc<dyn ReceiptRenderer>) -> Self {
+        self.receipts = Some(receipts);
+        self
+    }
+
+    pub fn receipts(&self) -> Result<&dyn ReceiptRenderer, ApiError> {
+        self.receipts
+            .as_deref()
+            .ok_or_else(|| ApiError::misconfigured("this function has no receipt renderer configured"))
     }
 
     pub fn with_payments(mut self, payments: Arc<dyn Payments>) -> Self {

@@ -78,6 +78,7 @@ pub const GROUPS: &[Group] = &[
     Group { name: "billing", routes: crate::billing_routes::routes },
     Group { name: "credits", routes: crate::credits_routes::routes },
     Group { name: "payment-notify", routes: crate::payments_routes::routes },
+    Group { name: "receipts", routes: crate::receipts_routes::routes },
 ];
 
 /// A route as the agreement tests see it.

@@ -14,7 +14,7 @@ use crate::{AppState, SessionKeys};
 
 /// The state of a route-group function on the given store, with the system clock.
 pub fn state(table: Arc<dyn Table>, base_url: &str, session_secret: &[u8]) -> Result<AppState, lambda_http::Error> {
-    let app = App::new(table, Arc::new(portal_domain::SystemClock), AppConfig { base_url: base_url.to_owned() });
+    let app = App::new(table, Arc::new(portal_domain::SystemClock), AppConfig::new(base_url));
     Ok(AppState::new(app, SessionKeys::new(session_secret, base_url)?))
 }
 

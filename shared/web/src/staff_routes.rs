@@ -33,6 +33,7 @@ pub fn routes() -> Vec<Route> {
         Route::get(STAFF_CREDIT, REVIEWER, credit),
         Route::get("/api/staff/members/{member_no}/credits/{credit_no}/proofs/{proof_id}", REVIEWER, download),
         Route::post("/api/staff/members/{member_no}/credits/{credit_no}/decision", REVIEWER, decide),
+        Route::get("/api/staff/members/{member_no}/invoices/{invoice_no}", REVIEWER, invoice),
         Route::post("/api/staff/members/{member_no}/invoices/{invoice_no}/postal-slip/cancel", REVIEWER, cancel_slip),
         Route::post("/api/staff/members/{member_no}/invoices/{invoice_no}/slip-payment", REVIEWER, slip_payment),
         Route::get("/api/staff/refunds", REVIEWER, refunds),
@@ -165,6 +166,15 @@ async fn decide(
         credits::decide(&s.app, (&st.staff_id, &st.name), path_member(&no)?, &credit_no, b.version, decision).await?;
     tracing::info!(staff_id = %st.staff_id, credit_no = %c.credit_no, status = ?c.status, "self-report decided");
     Ok(Json(views::credit(&c)))
+}
+
+/// One invoice as staff see it (with its checkout in progress).
+async fn invoice(
+    State(s): State<AppState>,
+    Path((no, invoice_no)): Path<(String, String)>,
+) -> Result<Json<views::InvoiceView>, ApiError> {
+    let (i, attempt) = portal_app::payments::for_staff(&s.app, path_member(&no)?, &invoice_no).await?;
+    Ok(Json(views::invoice_with(&i, attempt.as_ref(), s.app.clock.today())))
 }
 
 /// Switch a postal-slip invoice back to the other methods (recorded on the invoice).

@@ -321,6 +321,8 @@ pub struct PaymentView {
     pub next_checkout_on: Option<NaiveDate>,
     pub message: Option<String>,
     pub slip: Option<SlipView>,
+    /// When a slip requested today would be mailed (for the confirmation).
+    pub next_slip_batch: Option<NextBatch>,
     pub paid_via: Option<Labelled<PaidVia>>,
     /// The payment number of a convenience-store or Pay-easy checkout in progress.
     pub numbers: Option<NumbersView>,
@@ -332,6 +334,12 @@ pub struct SlipView {
     pub batch: String,
     pub batch_on: NaiveDate,
     pub address: portal_domain::MailingAddress,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NextBatch {
+    pub batch: &'static str,
+    pub batch_on: NaiveDate,
 }
 
 #[derive(Debug, Serialize)]
@@ -397,6 +405,10 @@ pub fn invoice_with(i: &Invoice, attempt: Option<&PaymentAttempt>, today: NaiveD
                 batch: s.batch.clone(),
                 batch_on: s.batch_on,
                 address: s.address.clone(),
+            }),
+            next_slip_batch: (state == "open").then(|| {
+                let (batch_on, batch) = portal_domain::payment::next_slip_batch(today);
+                NextBatch { batch, batch_on }
             }),
             paid_via: i.paid_via.map(|v| Labelled { code: v, label: v.label() }),
             numbers,

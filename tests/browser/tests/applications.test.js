@@ -9,7 +9,9 @@
 //                    skip with a note instead of failing.
 //   100002 心臓 花子  STEP④ refused for unpaid 年会費 (draft reused across runs), and the
 //                    read-only 会費請求/入金状況 check. (portal.test.js resets 100002's
-//                    password and restores the demo password at its end.)
+//                    password and restores the demo password at its end; payments.test.js
+//                    then pays the dues and submits the draft, so on a second run on the
+//                    same data both skip.)
 //   100003 血管 次郎  STEP④ refused for 単位不足 (draft reused across runs; credits.test.js
 //                    self-reports for 100003 too, so the shortfall is read from the API).
 //   100005 弁膜 四郎  辞退 (skips on a portal where 100005 has already declined).
@@ -73,6 +75,13 @@ async function renewalDraft(page, memberNo) {
   });
   assert.equal(r.status, 201, `POST renewal draft: ${JSON.stringify(r.data)}`);
   return r.data.application_no;
+}
+
+/** True when the member has no unpaid 年会費 (eligibility API). */
+async function duesPaid(page, memberNo) {
+  const e = await pageApi(page, 'GET', `/api/members/${memberNo}/eligibility`);
+  assert.equal(e.status, 200, 'GET eligibility');
+  return e.data.dues.ok;
 }
 
 /** The ids in an element's aria-describedby, as the texts they point at. */
@@ -214,9 +223,13 @@ describe('専門医資格申請情報 and 会費請求/入金状況', { timeout:
       assert.equal(await applicationsCard(page).getByRole('link', { name: applicationNo, exact: true }).count(), 0);
     }));
 
-  test('STEP④ 申請できない: 年会費未納 (100002)', { timeout: 30_000 }, () =>
+  test('STEP④ 申請できない: 年会費未納 (100002)', { timeout: 30_000 }, (t) =>
     withPage(browser, async (page) => {
       await loginMember(page, '100002');
+      if (await duesPaid(page, '100002')) {
+        t.skip('100002 has paid its dues on this portal (payments.test.js, on an earlier run on the same data)');
+        return;
+      }
       const applicationNo = await renewalDraft(page, '100002');
       await openProfile(page, '心臓 花子');
       await openApplication(page, applicationNo);
@@ -321,7 +334,10 @@ describe('専門医資格申請情報 and 会費請求/入金状況', { timeout:
       assert.equal(await valueOf(page, '状態'), '未納');
       assert.equal(await valueOf(page, '入金日'), '—');
       assert.equal(await valueOf(page, '申請番号'), applicationNo);
-      await page.getByText('お支払い手続きは準備中です。', { exact: true }).waitFor();
+      // STEP⑤ 3: unpaid, so both payment buttons are offered (payments.test.js pays it).
+      for (const name of ['クレジットカード/コンビニ/ペイジーでのお支払い', '払込票での支払いお申込み']) {
+        assert.equal(await page.getByRole('button', { name, exact: true }).isEnabled(), true, `「${name}」`);
+      }
 
       // The 更新料ご案内 mail links to that invoice; logged out, the link goes through the login.
       const mail = await waitForNewMail('m100001@example.jp', mailsBefore, /専門医更新料のご案内/);
@@ -407,9 +423,13 @@ describe('専門医資格申請情報 and 会費請求/入金状況', { timeout:
       assert.equal(mail.subject, '【日本循環器学会】専門医認定辞退申請受理のお知らせ');
     }));
 
-  test('STEP② 会費請求/入金状況 (100002): 未納の年会費 and the 会費の納入方法', { timeout: 30_000 }, () =>
+  test('STEP② 会費請求/入金状況 (100002): 未納の年会費 and the 会費の納入方法', { timeout: 30_000 }, (t) =>
     withPage(browser, async (page) => {
       await loginMember(page, '100002');
+      if (await duesPaid(page, '100002')) {
+        t.skip('100002 has paid its dues on this portal (payments.test.js, on an earlier run on the same data)');
+        return;
+      }
       await page.getByRole('tab', { name: '会費請求/入金状況', exact: true }).click();
       const dues = page.getByRole('tabpanel', { name: '会費請求/入金状況' });
       assert.equal(await valueOf(dues, '会費の納入方法'), '郵便振替');

@@ -429,3 +429,77 @@ async fn store_calls_per_notification() {
     // query is the third call of the notification.
     assert_eq!(app.store.take(), 2);
 }
+
+/// The text of a PDF, as a reader would extract it (poppler's pdftotext, which the
+/// test command installs).
+fn pdf_text(pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("receipt-{}.pdf", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args([path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/test");
+    std::fs::remove_file(&path).ok();
+    assert!(out.status.success(), "the PDF opens");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_receipt_is_a_pdf_with_the_name_amount_and_number_and_later_copies_say_reissue() {
+    let app = spawn_app().await;
+    let b = app.login("100001", DEMO_PASSWORD).await;
+    let no = renewal_fee(&b).await;
+    let path = format!("/api/members/100001/invoices/{no}/receipt");
+    let unpaid = b.get(&path).await;
+    assert_eq!(unpaid.status(), 409);
+    assert_eq!(unpaid.json::<Value>().await.unwrap()["code"], "not_paid");
+    let started: Value = checkout(&b, "100001", &no).await.json().await.unwrap();
+    let order = started["order_id"].as_str().unwrap().to_owned();
+    let access = provider_says(&app, &order, "CAPTURE", portal_domain::PayType::Card).await;
+    assert_eq!(notify(&app, &fields(&order, "CAPTURE", "0", 10_000, &access)).await, "0");
+    let first = b.http.get(format!("{}{path}", app.url)).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["content-type"], "application/pdf");
+    assert!(first.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let first = first.bytes().await.unwrap();
+    assert!(first.len() < 200 * 1024, "the font is subsetted ({} bytes)", first.len());
+    let text = pdf_text(&first);
+    let receipt_no = format!("R-{}", no.trim_start_matches("INV-"));
+    for expected in ["領収書", "循環 太郎", "¥10,000", receipt_no.as_str(), "専門医更新料", no.as_str()] {
+        assert!(text.contains(expected), "{expected} in\n{text}");
+    }
+    assert!(!text.contains("再発行"));
+    let again = pdf_text(&b.http.get(format!("{}{path}", app.url)).send().await.unwrap().bytes().await.unwrap());
+    assert!(again.contains("再発行") && again.contains(&receipt_no), "the same number, marked 再発行");
+    let other = app.login("100002", DEMO_PASSWORD).await;
+    assert_eq!(other.get(&path).await.status(), 404);
+}
+
+#[tokio::test]
+async fn an_issued_number_keeps_the_buttons_locked_until_its_term_so_nobody_pays_twice() {
+    let app = spawn_app().await;
+    let b = app.login("100001", DEMO_PASSWORD).await;
+    let no = renewal_fee(&b).await;
+    let started: Value = checkout(&b, "100001", &no).await.json().await.unwrap();
+    let order = started["order_id"].as_str().unwrap().to_owned();
+    let access = provider_says(&app, &order, "REQSUCCESS", portal_domain::PayType::Cvs).await;
+    let term = (app.state.app.clock.today() + chrono::Duration::days(20)).format("%Y%m%d235959").to_string();
+    let mut issued = fields(&order, "REQSUCCESS", "3", 10_000, &access);
+    issued.push(("PaymentTerm", term));
+    assert_eq!(notify(&app, &issued).await, "0");
+    let locked = invoice(&b, "100001", &no).await;
+    assert_eq!(locked["payment"]["state"], "processing", "{locked}");
+    // Past the 6 business days, the number can still be paid: no second checkout.
+    app.clock.advance(15 * 86_400);
+    let b = app.login("100001", DEMO_PASSWORD).await;
+    let before = invoice(&b, "100001", &no).await;
+    let res = checkout(&b, "100001", &no).await;
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "checkout_processing", "{before}");
+    let staff = app.login_staff("staff01").await;
+    let shown: Value = staff.get(&format!("/api/staff/members/100001/invoices/{no}")).await.json().await.unwrap();
+    assert_eq!(shown["payment"]["numbers"]["cvs_conf_no"], "123456");
+    // The number expires at the provider: the wait is over.
+    provider_says(&app, &order, "EXPIRED", portal_domain::PayType::Cvs).await;
+    assert_eq!(notify(&app, &fields(&order, "EXPIRED", "3", 10_000, &access)).await, "0");
+    assert_eq!(checkout(&b, "100001", &no).await.status(), 201);
+}

@@ -7,8 +7,8 @@ use crate::common;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use async_trait::async_trait;
 use crate::common::TestClock;
+use async_trait::async_trait;
 use portal_app::{App, AppConfig, outbox};
 use portal_domain::mail::{MailError, Mailer};
 use portal_domain::table::Table;
@@ -41,7 +41,7 @@ impl Mailer for FlakyMailer {
 
 fn app_on(table: Arc<dyn Table>) -> (App, Arc<TestClock>) {
     let clock = Arc::new(TestClock::default());
-    (App::new(table, clock.clone(), AppConfig { base_url: "http://127.0.0.1:3000".into() }), clock)
+    (App::new(table, clock.clone(), AppConfig::new("http://127.0.0.1:3000")), clock)
 }
 
 fn mail(n: usize) -> Mail {

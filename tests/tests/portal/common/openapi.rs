@@ -100,6 +100,12 @@ pub fn check(method: &str, path: &str, status: u16, content_type: Option<&str>, 
     };
     let response = resolve(response);
     let schema = response.pointer("/content/application~1json/schema");
+    let documented_other = response["content"].as_object().is_some_and(|c| {
+        content_type.is_some_and(|ct| c.keys().any(|k| ct.starts_with(k.as_str()) && k != "application/json"))
+    });
+    if documented_other {
+        return;
+    }
     let is_json = content_type.is_some_and(|c| c.starts_with("application/json"));
     match (schema, is_json) {
         (None, false) => {}
