@@ -14,6 +14,7 @@
 // A checkout locks an invoice for 5 business days and a paid invoice stays paid, so on a
 // portal where these already ran (a second run on the same data) the tests skip with a note.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -22,6 +23,11 @@ import {
 } from './harness.js';
 
 const SHOTS = '/tmp/shots';
+
+/** The text of a PDF as a reader extracts it (poppler's pdftotext, installed by scripts/test). */
+function pdfText(file) {
+  return execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+}
 const PHONE = { viewport: { width: 390, height: 844 } };
 const ONLINE = 'クレジットカード/コンビニ/ペイジーでのお支払い';
 const SLIP = '払込票での支払いお申込み';
@@ -413,6 +419,15 @@ describe('STEP② 年会費 and STEP⑤ 更新料のお支払い', { timeout: 30
       const h1 = await page.getByRole('heading', { name: '請求収納の照会', level: 1 }).boundingBox();
       assert.ok(r.x + r.width > 390 * 0.6 && r.y < h1.y + h1.height + 60, `「領収書」 is at the top right: ${JSON.stringify(r)}`);
       await shot(page, 'phone-paid');
+      // The receipt downloads as a PDF that opens and states the name, amount and number.
+      const [download] = await Promise.all([page.waitForEvent('download'), receipt.click()]);
+      const file = path.join(SHOTS, `receipt-${invoiceNo}.pdf`);
+      await download.saveAs(file);
+      const text = pdfText(file);
+      const receiptNo = `R-${invoiceNo.replace(/^INV-/, '')}`;
+      for (const expected of ['領収書', '循環 太郎', '¥10,000', receiptNo, '専門医更新料']) {
+        assert.ok(text.includes(expected), `${expected} in the receipt:\n${text}`);
+      }
 
       // 更新料の支払いが完了後、更新料振り込み完了メールが通知されます (with the link).
       const mail = await waitForNewMail('m100001@example.jp', mailsBefore, /更新料振り込み完了/);
