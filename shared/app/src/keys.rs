@@ -46,6 +46,11 @@ pub fn outbox_pending_gsi(due_epoch: i64, id: &str) -> Key {
 
 pub const OUTBOX_PENDING: &str = "OUTBOX#PENDING";
 
+/// An address the portal no longer mails (compared in lower case).
+pub fn suppression(address: &str) -> Key {
+    Key::new(format!("SUPPRESS#{}", address.to_lowercase()), "SUPPRESS")
+}
+
 /// GSI1 place of a mail that could not be delivered: kept for an operator, never lost.
 pub fn outbox_failed_gsi(at_epoch: i64, id: &str) -> Key {
     Key::new("OUTBOX#FAILED", format!("{at_epoch:012}#{id}"))
@@ -156,6 +161,7 @@ mod tests {
         assert_eq!(outbox_mail("x1"), Key::new("OUTBOX#x1", "MAIL"));
         assert_eq!(outbox_pending_gsi(1_700_000_000, "x1"), Key::new("OUTBOX#PENDING", "001700000000#x1"));
         assert_eq!(outbox_failed_gsi(5, "x1"), Key::new("OUTBOX#FAILED", "000000000005#x1"));
+        assert_eq!(suppression("M100001@Example.jp"), Key::new("SUPPRESS#m100001@example.jp", "SUPPRESS"));
         assert_eq!(seed_marker("demo"), Key::new("SYSTEM", "SEED#demo"));
         let a = ApplicationNo::new(2026, 1);
         assert_eq!(application(m, &a), Key::new("MEMBER#100001", "APP#A-2026-000001"));

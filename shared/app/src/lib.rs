@@ -7,6 +7,7 @@ pub mod billing;
 pub mod credits;
 pub mod error;
 pub mod keys;
+pub mod mail_events;
 pub mod mails;
 pub mod outbox;
 pub mod password_hash;

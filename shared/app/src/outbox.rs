@@ -6,7 +6,9 @@ use portal_domain::mail::{MailError, Mailer};
 use portal_domain::table::{IndexQuery, Item, Write};
 use portal_domain::{Email, Mail};
 
-use crate::records::{self, Changes, MailState, OutboxMail, OutboxRecord, Tx, TxError, When, decode};
+use crate::records::{
+    self, Changes, MailState, OutboxMail, OutboxRecord, SuppressionRecord, Tx, TxError, When, decode, decode_opt,
+};
 use crate::{App, Fault, keys};
 
 /// After this many failed attempts a mail is parked as failed for an operator.
@@ -109,11 +111,22 @@ pub async fn deliver_due(app: &App, mailer: &dyn Mailer, limit: usize) -> Result
             Err(TxError::Store(e)) => return Err(e.into()),
         }
         let attempts = mail.attempts + 1;
-        let result = match Email::parse(&mail.to) {
-            Ok(to) => mailer.send(&Mail { to, subject: mail.subject, body: mail.body }).await,
-            Err(_) => Err(MailError::Permanent("the stored address does not parse".into())),
+        let suppressed = decode_opt::<SuppressionRecord>(app.table.get(&SuppressionRecord::key(&mail.to)).await?)?;
+        let result = match (&suppressed, Email::parse(&mail.to)) {
+            (Some(_), _) => Ok(()),
+            (None, Ok(to)) => mailer.send(&Mail { to, subject: mail.subject, body: mail.body }).await,
+            (None, Err(_)) => Err(MailError::Permanent("the stored address does not parse".into())),
         };
         let outcome = match result {
+            Ok(()) if suppressed.is_some() => {
+                let s = suppressed.expect("matched");
+                tracing::warn!(mail_id = %id, reason = %s.reason, "mail not sent: the address is suppressed");
+                report.failed += 1;
+                Changes::new()
+                    .set(OutboxRecord::STATE, &MailState::Suppressed)
+                    .set(OutboxRecord::LAST_ERROR, &Some(format!("suppressed: {} ({})", s.reason, s.detail)))
+                    .gsi1(Some(keys::outbox_failed_gsi(now, &id)))
+            }
             Ok(()) => {
                 report.sent += 1;
                 Changes::new()
@@ -154,6 +167,13 @@ pub async fn deliver_due(app: &App, mailer: &dyn Mailer, limit: usize) -> Result
         }
     }
     Ok(report)
+}
+
+/// How long the oldest mail still waiting has been due (0 when none is overdue); the
+/// sender publishes it so an alarm fires when delivery stalls.
+pub async fn oldest_due_age(app: &App) -> Result<i64, Fault> {
+    let first = app.table.query_gsi1(&IndexQuery::new(keys::OUTBOX_PENDING, 1)).await?;
+    Ok(first.first().map_or(0, |i| (app.now_epoch() - due_at(i)).max(0)))
 }
 
 /// Delivers pages of due mails until none is left (the sender function's whole run).

@@ -82,7 +82,8 @@ impl Aws {
 
     /// SES, sending from `PORTAL_MAIL_FROM`.
     pub fn mailer(&self) -> Result<Arc<SesMailer>, ConfigError> {
-        Ok(Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&self.sdk), &env("PORTAL_MAIL_FROM")?)))
+        let set = env("PORTAL_SES_CONFIGURATION_SET").ok();
+        Ok(Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&self.sdk), &env("PORTAL_MAIL_FROM")?, set)))
     }
 
     /// The session-signing secret: `PORTAL_JWT_SECRET_ARN` (Secrets Manager, as

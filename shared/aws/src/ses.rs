@@ -10,11 +10,14 @@ use portal_domain::mail::{MailError, Mailer};
 pub struct SesMailer {
     client: Client,
     from: String,
+    /// Sends through this configuration set, whose bounce and complaint events become
+    /// suppressions (see the `mail-events` function).
+    configuration_set: Option<String>,
 }
 
 impl SesMailer {
-    pub fn new(client: Client, from: &str) -> Self {
-        SesMailer { client, from: from.to_owned() }
+    pub fn new(client: Client, from: &str, configuration_set: Option<String>) -> Self {
+        SesMailer { client, from: from.to_owned(), configuration_set }
     }
 }
 
@@ -33,6 +36,7 @@ impl Mailer for SesMailer {
             .client
             .send_email()
             .from_email_address(&self.from)
+            .set_configuration_set_name(self.configuration_set.clone())
             .destination(Destination::builder().to_addresses(mail.to.as_str()).build())
             .content(EmailContent::builder().simple(message).build())
             .send()

@@ -31,7 +31,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 pub fn router(state: AppState) -> Router {
-    routes::router(routes(), state)
+    routes::router("applications", routes(), state)
 }
 
 /// The member number in a path, parsed; a malformed one is nobody's (404).

@@ -28,7 +28,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 pub fn router(state: AppState) -> Router {
-    routes::router(routes(), state)
+    routes::router("auth", routes(), state)
 }
 
 /// The caller's source address, for throttling.

@@ -21,7 +21,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 pub fn router(state: AppState) -> Router {
-    routes::router(routes(), state)
+    routes::router("billing", routes(), state)
 }
 
 /// One store call: the partition Query also confirms the session.

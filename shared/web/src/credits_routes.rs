@@ -39,7 +39,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 pub fn router(state: AppState) -> Router {
-    routes::router(routes(), state)
+    routes::router("credits", routes(), state)
 }
 
 pub const SAMPLE_NOTE: &str = "所定単位表の単位数は見本（サンプル値）です。事務局が実際の値に更新します。";

@@ -11,6 +11,7 @@ pub mod error;
 pub mod json;
 pub mod layers;
 pub mod members_routes;
+pub mod metrics;
 pub mod next;
 pub mod payments_routes;
 pub mod receipts_routes;

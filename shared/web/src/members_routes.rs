@@ -15,7 +15,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 pub fn router(state: AppState) -> Router {
-    routes::router(routes(), state)
+    routes::router("members", routes(), state)
 }
 
 /// One store call: the member's partition, whose AUTH item also confirms the session.

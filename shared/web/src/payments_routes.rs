@@ -21,7 +21,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 pub fn router(state: AppState) -> Router {
-    routes::router(routes(), state)
+    routes::router("payment-notify", routes(), state)
 }
 
 fn answer(code: &'static str) -> Response {
@@ -49,13 +49,18 @@ pub fn allowed(sources: &[String], ip: Option<&str>) -> bool {
 async fn notify(State(s): State<AppState>, SourceAddress(addr): SourceAddress, body: Bytes) -> Response {
     if !allowed(&s.provider_sources, addr.as_deref()) {
         tracing::warn!("payment notification from an address outside the allow-list");
+        crate::metrics::emit("NotificationRejected", 1.0, "Count", &[]);
         return answer("1");
     }
     let Ok(provider) = s.payments() else { return answer("1") };
     match payments::receive_notification(&s.app, provider, &body, addr.as_deref()).await {
         Ok(Notified::Accepted(_)) => answer("0"),
-        Ok(Notified::Rejected(_)) => answer("1"),
+        Ok(Notified::Rejected(_)) => {
+            crate::metrics::emit("NotificationRejected", 1.0, "Count", &[]);
+            answer("1")
+        }
         Err(e) => {
+            crate::metrics::emit("NotificationRejected", 1.0, "Count", &[]);
             tracing::error!(error = %e, cause = ?e, "payment notification not recorded; the provider will resend");
             answer("1")
         }

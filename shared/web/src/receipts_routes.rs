@@ -18,7 +18,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 pub fn router(state: AppState) -> Router {
-    routes::router(routes(), state)
+    routes::router("receipts", routes(), state)
 }
 
 async fn receipt(

@@ -112,7 +112,7 @@ pub fn all_routes() -> Vec<RouteInfo> {
 }
 
 /// The router of one group, with every API layer, built from its table.
-pub fn router(routes: Vec<Route>, state: AppState) -> Router {
+pub fn router(group: &'static str, routes: Vec<Route>, state: AppState) -> Router {
     let webhook = routes.iter().all(|r| r.access == Access::Provider);
     assert!(
         webhook || routes.iter().all(|r| r.access != Access::Provider),
@@ -130,7 +130,14 @@ pub fn router(routes: Vec<Route>, state: AppState) -> Router {
         };
         r = r.route(route.path, guarded);
     }
-    if webhook { layers::webhook(r, state) } else { layers::api(r, state) }
+    let r = if webhook { layers::webhook(r, state) } else { layers::api(r, state) };
+    r.layer(axum::middleware::from_fn(move |req: Request, next: Next| async move {
+        let res = next.run(req).await;
+        if res.status().is_server_error() {
+            crate::metrics::emit("Http5xx", 1.0, "Count", &[("Function", group)]);
+        }
+        res
+    }))
 }
 
 /// A member route: the member's verified token goes to the handler; none is a 401.

@@ -41,7 +41,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 pub fn router(state: AppState) -> Router {
-    routes::router(routes(), state)
+    routes::router("staff", routes(), state)
 }
 
 #[derive(Deserialize)]

@@ -105,6 +105,27 @@ async fn concurrent_senders_send_each_mail_once(table: Arc<dyn Table>) {
     assert_eq!(subjects.len(), 12, "no mail twice");
 }
 
+/// A permanent bounce (through SNS from SES) suppresses the address: its mails are
+/// parked with the reason, never sent again; other addresses are unaffected.
+async fn a_bounced_address_is_never_mailed_again(table: Arc<dyn Table>) {
+    let (app, _) = app_on(table.clone());
+    let sns = serde_json::json!({ "Records": [{ "EventSource": "aws:sns", "Sns": { "Message":
+        r#"{"eventType":"Bounce","bounce":{"bounceType":"Permanent","bounceSubType":"NoEmail","bouncedRecipients":[{"emailAddress":"M100001@example.jp"}]}}"# } }] });
+    assert_eq!(portal_app::mail_events::record_sns(&app, &sns).await.unwrap(), 1);
+    enqueue(&app, 1).await;
+    let other =
+        Mail { to: Email::parse("m100002@example.jp").unwrap(), subject: "届く".into(), body: "本文".into() };
+    app.table.transact(vec![outbox::enqueue(&app, &other)]).await.unwrap();
+    let mailer = FlakyMailer::default();
+    let d = outbox::deliver_due(&app, &mailer, 10).await.unwrap();
+    assert_eq!((d.sent, d.failed), (1, 1));
+    assert_eq!(mailer.sent.lock().unwrap()[0].to.as_str(), "m100002@example.jp");
+    let parked = table.query_gsi1(&portal_domain::table::IndexQuery::new("OUTBOX#FAILED", 10)).await.unwrap();
+    assert_eq!(parked.len(), 1);
+    assert_eq!(parked[0].str("status"), Some("suppressed"));
+    assert!(parked[0].str("last_error").unwrap().contains("bounce"), "staff see why");
+}
+
 macro_rules! outbox_tests {
     ($adapter:ident, $make:expr) => {
         mod $adapter {
@@ -116,6 +137,10 @@ macro_rules! outbox_tests {
             #[tokio::test]
             async fn a_rejected_mail_is_parked_not_lost() {
                 super::a_rejected_mail_is_parked_not_lost($make).await
+            }
+            #[tokio::test]
+            async fn a_bounced_address_is_never_mailed_again() {
+                super::a_bounced_address_is_never_mailed_again($make).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn concurrent_senders_send_each_mail_once() {
@@ -135,7 +160,7 @@ async fn ses_sends_japanese_mail_through_the_emulator() {
     let ses = aws_sdk_sesv2::Client::new(&sdk);
     let from = "no-reply@portal.example.jp";
     ses.create_email_identity().email_identity(from).send().await.unwrap();
-    let mailer = portal_aws::SesMailer::new(ses, from);
+    let mailer = portal_aws::SesMailer::new(ses, from, None);
     let subject = format!("【日本循環器学会】テスト {}", uuid::Uuid::new_v4().simple());
     let m = Mail {
         to: Email::parse("m100001@example.jp").unwrap(),

@@ -31,7 +31,7 @@ pub use counter::{Sequence, SequenceRecord};
 pub use credit::{CreditRecord, SelfReportTotal, SelfReportTotalRecord, UnitRecord};
 pub use invoice::{InvoiceRecord, NotificationLog, NotificationLogRecord, PaymentAttemptRecord};
 pub use member::{Credentials, MemberAuthRecord, MemberRecord, StaffAccount, StaffRecord};
-pub use outbox::{MailState, OutboxMail, OutboxRecord};
+pub use outbox::{MailState, OutboxMail, OutboxRecord, Suppression, SuppressionRecord};
 pub use partition::MemberPartition;
 pub use reset::{ResetToken, ResetTokenRecord};
 pub use system::{RenewalRuleRecord, SeedMarker, SeedMarkerRecord};

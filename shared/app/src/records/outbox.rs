@@ -17,6 +17,8 @@ pub enum MailState {
     Sent,
     /// Given up after repeated or permanent failures; kept for an operator.
     Failed,
+    /// Not sent: the address bounced permanently or complained before (kept, with why).
+    Suppressed,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -56,6 +58,31 @@ impl OutboxRecord {
 
     pub fn key(id: &str) -> Key {
         keys::outbox_mail(id)
+    }
+}
+
+/// An address the portal no longer mails: it bounced permanently, or its owner
+/// marked a mail as spam. Staff see why; mails to it are parked, never sent.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Suppression {
+    pub address: String,
+    /// `bounce` or `complaint`.
+    pub reason: String,
+    /// The mail service's own words (bounce type and subtype, complaint type).
+    pub detail: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+pub struct SuppressionRecord;
+
+impl Record for SuppressionRecord {
+    type Value = Suppression;
+    const TYPE: &'static str = "mail_suppression";
+}
+
+impl SuppressionRecord {
+    pub fn key(address: &str) -> Key {
+        keys::suppression(address)
     }
 }
 
