@@ -97,6 +97,17 @@ pub async fn record(app: &App, message: &str) -> Result<usize, Fault> {
     Ok(list.len())
 }
 
+/// An SNS delivery to Lambda: each record's `Sns.Message` is one SES event.
+pub async fn record_sns(app: &App, event: &serde_json::Value) -> Result<usize, Fault> {
+    let mut n = 0;
+    for r in event["Records"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        if let Some(message) = r["Sns"]["Message"].as_str() {
+            n += record(app, message).await?;
+        }
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,15 +125,4 @@ mod tests {
         assert!(suppressions("not json", at).is_err());
         assert!(suppressions(r#"{"eventType":"Delivery"}"#, at).unwrap().is_empty());
     }
-}
-
-/// An SNS delivery to Lambda: each record's `Sns.Message` is one SES event.
-pub async fn record_sns(app: &App, event: &serde_json::Value) -> Result<usize, Fault> {
-    let mut n = 0;
-    for r in event["Records"].as_array().map(Vec::as_slice).unwrap_or_default() {
-        if let Some(message) = r["Sns"]["Message"].as_str() {
-            n += record(app, message).await?;
-        }
-    }
-    Ok(n)
 }
