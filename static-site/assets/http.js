@@ -1,4 +1,5 @@
-// The API client: same-origin fetch with the CSRF header; failures become Japanese messages.
+// The API client: same-origin JSON fetch (the browser adds Origin and Sec-Fetch-Site, which
+// the API checks on every state change); failures become Japanese messages.
 
 /** Shown when the server cannot be reached or fails (network error, 5xx). */
 export const GENERIC_ERROR =
@@ -18,9 +19,8 @@ export async function api(method, path, body) {
     credentials: 'same-origin',
     cache: 'no-store',
     headers: {
+      // The API takes JSON bodies only (a cross-site form cannot send one).
       'Content-Type': 'application/json',
-      // The API refuses state-changing requests without it (a cross-site form cannot set it).
-      'X-Requested-With': 'portal-fetch',
       Accept: 'application/json',
     },
   };

@@ -1,15 +1,14 @@
-// 新しいパスワードの設定 (/reset-password.html?token=...)
+// 新しいパスワードの設定 (/reset-password.html#token=...)
 import { api, errorMessage } from '/assets/http.js';
 import { checkForm, notEmpty, showFormErrors, showResponseErrors, whileBusy } from '/assets/forms.js';
 
-// Read the token, then take it out of the address bar (and so out of the history,
-// bookmarks and any later Referer) at once.
-const params = new URLSearchParams(location.search);
+// The token comes in the fragment, which the browser never sends to a server (so it
+// is in no access log). Read it, then take it out of the address bar (and so out of
+// the history and bookmarks) at once.
+const params = new URLSearchParams(location.hash.replace(/^#/, ''));
 const token = params.get('token') || '';
 if (params.has('token')) {
-  params.delete('token');
-  const rest = params.toString();
-  history.replaceState(null, '', location.pathname + (rest ? '?' + rest : '') + location.hash);
+  history.replaceState(null, '', location.pathname + location.search);
 }
 
 const form = document.getElementById('reset-form');

@@ -17,16 +17,36 @@ use crate::records::{
 };
 use crate::{AccessError, App, ApplicationError, Fault, mails, outbox};
 
-/// The body of "create" and "edit": the kind's own fields (the other kind's are ignored).
+/// The body of "create" and "edit", as typed: every field text (blank when absent, so
+/// a blank is that field's error), nothing else accepted. Only the kind's own fields
+/// are read; the other kind's may be sent blank by a form that has both.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ApplicationForm {
-    #[serde(deserialize_with = "portal_domain::application::lenient")]
     pub kind: String,
-    #[serde(flatten)]
-    pub renewal: RenewalForm,
-    #[serde(flatten)]
-    pub decline: DeclineForm,
+    pub base_qualification: String,
+    pub base_cert_no: String,
+    pub base_cert_fiscal_year: String,
+    pub base_period_start: String,
+    pub base_period_end: String,
+    pub decline_reason: String,
+    pub note: String,
+}
+
+impl ApplicationForm {
+    pub fn renewal(&self) -> RenewalForm {
+        RenewalForm {
+            base_qualification: self.base_qualification.clone(),
+            base_cert_no: self.base_cert_no.clone(),
+            base_cert_fiscal_year: self.base_cert_fiscal_year.clone(),
+            base_period_start: self.base_period_start.clone(),
+            base_period_end: self.base_period_end.clone(),
+        }
+    }
+
+    pub fn decline(&self) -> DeclineForm {
+        DeclineForm { decline_reason: self.decline_reason.clone(), note: self.note.clone() }
+    }
 }
 
 /// Days a member has to pay the renewal fee (sample value).
@@ -59,8 +79,8 @@ enum SubmitConflict {
 
 fn details(app: &App, kind: ApplicationKind, form: &ApplicationForm) -> Result<ApplicationDetails, ApplicationError> {
     Ok(match kind {
-        ApplicationKind::Renewal => ApplicationDetails::Renewal(form.renewal.parse(app.clock.today())?),
-        ApplicationKind::Decline => ApplicationDetails::Decline(form.decline.parse()?),
+        ApplicationKind::Renewal => ApplicationDetails::Renewal(form.renewal().parse(app.clock.today())?),
+        ApplicationKind::Decline => ApplicationDetails::Decline(form.decline().parse()?),
     })
 }
 

@@ -5,7 +5,7 @@ use portal_domain::{FieldErrors, MemberNo, NewPassword, PasswordAttempt, PersonN
 use crate::records::{
     self, Changes, Credentials, MemberAuthRecord, MemberRecord, StaffAccount, StaffRecord, Tx, TxError, decode_opt,
 };
-use crate::throttle::Throttle;
+use crate::throttle::{Source, Throttle};
 use crate::{App, AuthError, Fault, mails, outbox, password_hash};
 
 #[derive(Clone, Debug)]
@@ -43,6 +43,39 @@ fn parse_login<T>(
     }
 }
 
+/// Where a login comes from: the source address when known, and the known-device
+/// cookie's claim when the request carried a valid one (which account it was issued
+/// for, and the device's id).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoginSource<'a> {
+    pub address: Option<&'a str>,
+    pub device: Option<KnownDevice<'a>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct KnownDevice<'a> {
+    pub account: &'a str,
+    pub id: &'a str,
+}
+
+/// The account name a member's device cookie is issued for.
+pub fn member_device_account(member_no: &str) -> String {
+    format!("MEMBER#{member_no}")
+}
+
+/// The account name a staff device cookie is issued for.
+pub fn staff_device_account(staff_id: &str) -> String {
+    format!("STAFF#{staff_id}")
+}
+
+impl LoginSource<'_> {
+    /// The throttle's view: the device counts only if its cookie names this account.
+    fn source(&self, account: &str) -> Source {
+        let device = self.device.filter(|d| d.account == account).map(|d| d.id);
+        Source::new(self.address, device)
+    }
+}
+
 /// Checks a password against a stored account, or against a dummy hash when there is
 /// none, so both cases take the same time and give the same answer. Returns the
 /// account only when the password is right.
@@ -67,10 +100,11 @@ pub async fn login_member(
     app: &App,
     raw_no: &str,
     raw_password: &str,
-    address: Option<&str>,
+    from: &LoginSource<'_>,
 ) -> Result<MemberLogin, AuthError> {
     let (no, pw) = parse_login(MemberNo::parse(raw_no), raw_password)?;
-    let throttle = Throttle::new(app, "MEMBER", &no.to_string(), address);
+    let account = no.to_string();
+    let throttle = Throttle::new(app, "MEMBER", &account, from.source(&member_device_account(&account)));
     let (auth_key, profile_key) = (MemberAuthRecord::key(no), MemberRecord::key(no));
     let (allowed, auth, profile) =
         tokio::join!(throttle.check(), app.table.get(&auth_key), app.table.get(&profile_key));
@@ -86,10 +120,10 @@ pub async fn login_staff(
     app: &App,
     raw_id: &str,
     raw_password: &str,
-    address: Option<&str>,
+    from: &LoginSource<'_>,
 ) -> Result<StaffLogin, AuthError> {
     let (id, pw) = parse_login(StaffId::parse(raw_id), raw_password)?;
-    let throttle = Throttle::new(app, "STAFF", id.as_str(), address);
+    let throttle = Throttle::new(app, "STAFF", id.as_str(), from.source(&staff_device_account(id.as_str())));
     let key = StaffRecord::key(&id);
     let (allowed, account) = tokio::join!(throttle.check(), app.table.get(&key));
     allowed?;
@@ -153,7 +187,7 @@ pub async fn change_member_password(
     let context: Vec<&str> = context.iter().map(String::as_str).collect();
     let new = errs.take(NewPassword::parse(raw_new, &context).map_err(|e| e.for_field("new_password")));
     let (Some(current), Some(new)) = (current, new) else { return Err(errs.into()) };
-    let throttle = Throttle::new(app, "MEMBER", &no.to_string(), None);
+    let throttle = Throttle::new(app, "MEMBER", &no.to_string(), Source::default());
     throttle.check().await?;
     if !password_hash::verify(current.expose().to_owned(), creds.password_hash).await? {
         throttle.record_failure().await?;

@@ -148,7 +148,7 @@ pub async fn update(
 
 /// What the browser says it is about to upload.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct UploadRequest {
     pub kind: String,
     pub file_name: String,
@@ -211,7 +211,7 @@ pub async fn upload_ticket(
 /// most 10 MB, and by its first bytes a PDF, JPEG or PNG of the declared type. A file
 /// that lies about its type is deleted and refused.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ProofRequest {
     pub key: String,
     pub kind: String,

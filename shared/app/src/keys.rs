@@ -31,8 +31,10 @@ pub fn reset_token(token_hash_hex: &str) -> Key {
 }
 
 /// A failure counter of one throttling window (`scope` e.g. `LOGIN#MEMBER#100001`).
-pub fn throttle(scope: &str, window: i64) -> Key {
-    Key::new(format!("THROTTLE#{scope}"), format!("W#{window}"))
+pub const THROTTLE_BUCKET_PREFIX: &str = "W#";
+
+pub fn throttle(scope: &str, bucket: i64) -> Key {
+    Key::new(format!("THROTTLE#{scope}"), format!("{THROTTLE_BUCKET_PREFIX}{bucket}"))
 }
 
 pub fn outbox_mail(id: &str) -> Key {

@@ -7,7 +7,9 @@ use crate::AppConfig;
 const SIGNATURE: &str = "\n\n――――――――――――――――――――\n一般社団法人 日本循環器学会\n会員ポータルサイト\n※このメールは送信専用アドレスから送信しています。ご返信いただいてもお答えできません。";
 
 pub fn password_reset(config: &AppConfig, to: &Email, name: &PersonName, token: &str, valid_minutes: i64) -> Mail {
-    let link = config.link(&format!("/reset-password.html?token={token}"));
+    // In the fragment: a browser never sends it to a server, so no access log (ours,
+    // CloudFront's, a proxy's) ever holds a live token; the page posts it.
+    let link = config.link(&format!("/reset-password.html#token={token}"));
     Mail {
         to: to.clone(),
         subject: "【日本循環器学会】パスワード再設定のご案内".into(),

@@ -11,15 +11,15 @@ use portal_domain::{FieldErrors, MemberNo, NewPassword};
 use sha2::{Digest, Sha256};
 
 use crate::records::{
-    self, MemberAuthRecord, MemberRecord, ResetToken, ResetTokenRecord, ThrottleRecord, Tx, TxError, When, decode_opt,
+    self, Attempt, MemberAuthRecord, MemberRecord, ResetToken, ResetTokenRecord, Tx, TxError, When, decode_opt,
 };
-use crate::throttle::{self, window_of};
+use crate::throttle;
 use crate::{App, ResetError, auth, mails, outbox, password_hash};
 
 pub const VALID_MINUTES: i64 = 30;
 /// Reset mails per member per 15 minutes; more requests are answered alike but send
 /// nothing, so the form cannot be used to flood a member's mailbox.
-pub const REQUESTS_PER_WINDOW: i64 = 3;
+pub const REQUESTS_PER_WINDOW: usize = 3;
 
 pub const REQUEST_ACCEPTED: &str = "ご登録のメールアドレスにパスワード再設定のご案内をお送りしました。メールが届かない場合は、会員番号をご確認のうえ、しばらくしてから再度お試しください。";
 
@@ -46,15 +46,15 @@ fn new_token() -> String {
 pub async fn request_reset(app: &App, raw_no: &str) -> Result<(), ResetError> {
     let no = MemberNo::parse(raw_no).map_err(FieldErrors::from)?;
     let now = app.now_epoch();
-    let counter = ThrottleRecord::key(&format!("RESET#MEMBER#{no}"), window_of(now));
+    let scope = format!("RESET#MEMBER#{no}");
     let (profile_key, auth_key) = (MemberRecord::key(no), MemberAuthRecord::key(no));
     let (profile, creds, sent) =
-        tokio::join!(app.table.get(&profile_key), app.table.get(&auth_key), throttle::count(app, &counter));
+        tokio::join!(app.table.get(&profile_key), app.table.get(&auth_key), throttle::recent(app, &scope, now));
     let (Some(member), Some(creds)) = (decode_opt::<MemberRecord>(profile?)?, decode_opt::<MemberAuthRecord>(creds?)?)
     else {
         return Ok(());
     };
-    if sent? >= REQUESTS_PER_WINDOW {
+    if throttle::wait_secs(sent?.iter().map(|a| a.t), REQUESTS_PER_WINDOW, now).is_some() {
         tracing::info!("password reset requests over the limit; nothing sent");
         return Ok(());
     }
@@ -65,7 +65,7 @@ pub async fn request_reset(app: &App, raw_no: &str) -> Result<(), ResetError> {
         .expiring_at(valid_until + 3600);
     Tx::plain()
         .write(records::put(item, When::new_item()))
-        .write(throttle::bump(app, counter))
+        .write(throttle::record(&scope, &Attempt { t: now, a: None, d: None }))
         .write(outbox::enqueue(
             app,
             &mails::password_reset(&app.config, &member.email, &member.name, &token, VALID_MINUTES),
@@ -106,7 +106,7 @@ pub async fn confirm_reset(app: &App, raw_token: &str, raw_password: &str) -> Re
             ),
             ConfirmConflict::PasswordChanged,
         )
-        .write(throttle::clear_account(app, "MEMBER", &no.to_string()))
+        .write_all(throttle::clear_account(app, "MEMBER", &no.to_string()))
         .write(outbox::enqueue(app, &mails::password_changed(&app.config, &member.email, &member.name)));
     match tx.run(app.table.as_ref()).await {
         Ok(()) => Ok(()),

@@ -111,6 +111,11 @@ impl Expr {
         for (k, by) in &u.add {
             add.push(format!("{} {}", self.name(k), self.value(AttributeValue::N(by.to_string()))));
         }
+        for (k, vs) in &u.append {
+            let (name, empty) = (self.name(k), self.value(AttributeValue::L(Vec::new())));
+            let values = self.value(AttributeValue::L(vs.iter().map(attrs::to_av).collect()));
+            set.push(format!("{name} = list_append(if_not_exists({name}, {empty}), {values})"));
+        }
         match &u.gsi1 {
             Some(Some(g)) => {
                 set.push(format!("{} = {}", self.name(GSI1PK), self.value(AttributeValue::S(g.pk.clone()))));

@@ -130,29 +130,13 @@ pub struct RenewalDetails {
     pub base_period: CertPeriod,
 }
 
-/// A form field as typed: a JSON string, number or null all read as text, so that a
-/// blank or odd value becomes that field's error rather than an unreadable body.
-pub fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::String(s) => s,
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    })
-}
-
 /// The renewal form as typed; every field text so that blanks become field errors.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default)]
 pub struct RenewalForm {
-    #[serde(deserialize_with = "lenient")]
     pub base_qualification: String,
-    #[serde(deserialize_with = "lenient")]
     pub base_cert_no: String,
-    #[serde(deserialize_with = "lenient")]
     pub base_cert_fiscal_year: String,
-    #[serde(deserialize_with = "lenient")]
     pub base_period_start: String,
-    #[serde(deserialize_with = "lenient")]
     pub base_period_end: String,
 }
 
@@ -220,12 +204,9 @@ pub struct DeclineDetails {
     pub note: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default)]
 pub struct DeclineForm {
-    #[serde(deserialize_with = "lenient")]
     pub decline_reason: String,
-    #[serde(deserialize_with = "lenient")]
     pub note: String,
 }
 
@@ -329,12 +310,5 @@ mod tests {
         let ok = DeclineForm { decline_reason: "retirement".into(), note: " ".into() }.parse().unwrap();
         assert_eq!(ok, DeclineDetails { reason: DeclineReason::Retirement, note: None });
         assert!(DeclineForm { decline_reason: "other".into(), note: "あ".repeat(201) }.parse().is_err());
-    }
-
-    #[test]
-    fn numbers_and_nulls_in_the_body_read_as_text() {
-        let form: RenewalForm =
-            serde_json::from_value(serde_json::json!({ "base_cert_fiscal_year": 2015, "base_cert_no": null })).unwrap();
-        assert_eq!((form.base_cert_fiscal_year.as_str(), form.base_cert_no.as_str()), ("2015", ""));
     }
 }

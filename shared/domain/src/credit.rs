@@ -322,15 +322,11 @@ impl Credit {
 
 /// What a member types into the self-report popup, as typed.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SelfReportForm {
-    #[serde(deserialize_with = "crate::application::lenient")]
     pub unit_code: String,
-    #[serde(deserialize_with = "crate::application::lenient")]
     pub title: String,
-    #[serde(deserialize_with = "crate::application::lenient")]
     pub journal: String,
-    #[serde(deserialize_with = "crate::application::lenient")]
     pub earned_on: String,
 }
 

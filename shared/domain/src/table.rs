@@ -105,6 +105,9 @@ pub struct Update {
     /// Integer attributes to add to (a missing attribute counts as 0).
     pub add: Vec<(String, i64)>,
     pub remove: Vec<String>,
+    /// Values to append to list attributes (a missing attribute counts as empty):
+    /// concurrent appends all land, none is lost.
+    pub append: Vec<(String, Vec<Value>)>,
     /// `Some(Some(k))` moves the item in GSI1, `Some(None)` takes it out.
     pub gsi1: Option<Option<Key>>,
     /// `Some(Some(t))` sets the expiry, `Some(None)` clears it.
@@ -124,6 +127,11 @@ impl Update {
 
     pub fn remove(mut self, attr: &str) -> Self {
         self.remove.push(attr.to_owned());
+        self
+    }
+
+    pub fn append(mut self, attr: &str, values: Vec<Value>) -> Self {
+        self.append.push((attr.to_owned(), values));
         self
     }
 
@@ -149,6 +157,14 @@ impl Update {
         }
         for k in &self.remove {
             item.attrs.remove(k);
+        }
+        for (k, vs) in &self.append {
+            let mut list = match item.attrs.remove(k) {
+                Some(Value::Array(l)) => l,
+                _ => Vec::new(),
+            };
+            list.extend(vs.iter().cloned());
+            item.attrs.insert(k.clone(), Value::Array(list));
         }
         if let Some(g) = &self.gsi1 {
             item.gsi1 = g.clone();

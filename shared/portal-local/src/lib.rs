@@ -46,8 +46,9 @@ pub fn router(
     let upload_origin = std::env::var("PORTAL_UPLOAD_ORIGIN").ok().filter(|o| !o.is_empty());
     let site = Router::new().fallback(move |req| site::serve(root.clone(), req));
     let site = layers::with_security_headers_for(site, upload_origin.as_deref());
-    let api =
-        routes::GROUPS.iter().fold(Router::new(), |r, g| r.merge(routes::router(g.name, (g.routes)(), state.clone())));
+    let api = routes::GROUPS.iter().fold(layers::unknown_api_routes(state.clone()), |r, g| {
+        r.merge(routes::router(g.name, (g.routes)(), state.clone()))
+    });
     let api = files.into_iter().chain(provider).fold(api, Router::merge);
     api.merge(dev_mail::router(mailbox)).merge(site)
 }

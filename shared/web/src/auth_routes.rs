@@ -4,11 +4,12 @@
 use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::{Json, Router};
 use portal_app::{auth, reset};
 use serde::Deserialize;
 
+use crate::device::{self, LoginOrigin};
 use crate::json::JsonBody;
 use crate::next::{DEFAULT_MEMBER_HOME, safe_next};
 use crate::routes::{Access, Route};
@@ -41,28 +42,30 @@ impl<S: Send + Sync> FromRequestParts<S> for SourceAddress {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 struct LoginBody {
-    #[serde(default)]
     member_no: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
-    next: Option<String>,
+    /// Where to go after login (a path on this site); blank for the home page.
+    next: String,
 }
 
 async fn login(
     State(s): State<AppState>,
-    SourceAddress(addr): SourceAddress,
+    origin: LoginOrigin,
     JsonBody(b): JsonBody<LoginBody>,
 ) -> Result<Response, ApiError> {
-    let login = auth::login_member(&s.app, &b.member_no, &b.password, addr.as_deref()).await?;
+    let login = auth::login_member(&s.app, &b.member_no, &b.password, &origin.source(Audience::Member)).await?;
     let now = s.app.now_epoch();
     let token = s.sessions.issue(Audience::Member, &login.member_no.to_string(), login.session_version, now, now);
-    let redirect = safe_next(b.next.as_deref()).unwrap_or_else(|| DEFAULT_MEMBER_HOME.to_owned());
+    let redirect =
+        safe_next(Some(b.next.as_str()).filter(|n| !n.is_empty())).unwrap_or_else(|| DEFAULT_MEMBER_HOME.to_owned());
     tracing::info!("member logged in");
     let body = views::MemberLogin { member_no: login.member_no, name: login.name.as_str().to_owned(), redirect };
-    Ok(([session::set_cookie(&s, Audience::Member, &token)], Json(body)).into_response())
+    let known =
+        device::remember(&s, Audience::Member, &auth::member_device_account(&login.member_no.to_string()), &origin);
+    Ok((AppendHeaders([session::set_cookie(&s, Audience::Member, &token), known]), Json(body)).into_response())
 }
 
 /// Public (a logout without a valid session just clears the cookie). One store call:
@@ -81,9 +84,9 @@ async fn current_session(State(s): State<AppState>, m: MemberClaims) -> Result<J
     Ok(Json(views::MemberSession { member_no: m.member_no, name: own.member.name.as_str().to_owned() }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 struct ResetRequestBody {
-    #[serde(default)]
     member_no: String,
 }
 
@@ -95,11 +98,10 @@ async fn request_reset(
     Ok((StatusCode::ACCEPTED, Json(Message { message: reset::REQUEST_ACCEPTED })).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 struct ResetConfirmBody {
-    #[serde(default)]
     token: String,
-    #[serde(default)]
     password: String,
 }
 
@@ -112,11 +114,10 @@ async fn confirm_reset(
     Ok(([session::clear_cookie(&s, Audience::Member)], Json(Message { message })).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 struct ChangePasswordBody {
-    #[serde(default)]
     current_password: String,
-    #[serde(default)]
     new_password: String,
 }
 

@@ -148,9 +148,8 @@ async fn download(
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct CommentBody {
-    #[serde(deserialize_with = "portal_domain::application::lenient")]
     comment: String,
 }
 

@@ -92,6 +92,41 @@ impl ApiError {
     fn invalid(fields: FieldErrors, message: String) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_input", message).with_fields(fields)
     }
+
+    pub fn payload_too_large() -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "送信内容が大きすぎます（上限 64 KB）。")
+    }
+
+    pub fn unsupported_media_type() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "送信形式が正しくありません（JSON のみ受け付けます）。画面を再読み込みしてからもう一度お試しください。",
+        )
+    }
+
+    /// The JSON answer for a status produced beneath the handlers (routing, limits,
+    /// path parsing), which would otherwise be plain text or empty.
+    pub fn for_status(status: StatusCode) -> Self {
+        let (code, message) = match status.as_u16() {
+            400 => ("bad_request", "リクエストの形式が正しくありません。"),
+            404 => return Self::not_found(),
+            405 => ("method_not_allowed", "この操作には対応していません。"),
+            413 => return Self::payload_too_large(),
+            414 => ("uri_too_long", "アドレスが長すぎます。"),
+            415 => return Self::unsupported_media_type(),
+            431 => ("headers_too_large", "リクエストのヘッダーが大きすぎます。"),
+            s if s >= 500 => ("internal", INTERNAL_MESSAGE),
+            _ => ("bad_request", "リクエストを処理できませんでした。"),
+        };
+        Self::new(status, code, message)
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(fields: FieldErrors) -> Self {
+        Self::invalid(fields, "入力内容を確認してください。".to_owned())
+    }
 }
 
 impl From<Fault> for ApiError {

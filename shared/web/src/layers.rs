@@ -5,19 +5,22 @@ use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::ApiError;
 use crate::AppState;
 use crate::error::plain;
 use crate::session::{self, Audience, REFRESH_AFTER_SECS};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-/// The custom header the site's fetch calls send; a cross-site form cannot set it.
-pub const CSRF_HEADER: HeaderName = HeaderName::from_static("x-requested-with");
+/// Longest request target answered (CloudFront's own limit): longer is a JSON 414.
+pub const MAX_URI_BYTES: usize = 8192;
+/// Largest request body of the API.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Wraps a route group's router with every layer an API route needs.
 pub fn api(router: Router<AppState>, state: AppState) -> Router {
@@ -32,13 +35,47 @@ pub fn api(router: Router<AppState>, state: AppState) -> Router {
         .route_layer(trace)
         .layer(middleware::from_fn_with_state(state.clone(), refresh_session))
         .layer(middleware::from_fn_with_state(state.clone(), csrf_guard))
-        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(json_errors))
         // API answers are never cached, unless a route says otherwise (the public unit table).
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state);
     with_security_headers(router)
+}
+
+/// The answer to an `/api` path no route has: the JSON 404, with the API's layers. The
+/// local portal mounts it; deployed, the API's catch-all route goes to one function.
+pub fn unknown_api_routes(state: AppState) -> Router {
+    let r = Router::new().route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() }));
+    api(r, state)
+}
+
+/// Every error of the API is the documented JSON `Error`, whoever produced it: the
+/// router (404, 405 with its `Allow`), the body limit (413), path parsing (400) — which
+/// answer in plain text or not at all — and a request target over [`MAX_URI_BYTES`] (414).
+async fn json_errors(req: Request, next: Next) -> Response {
+    if req.uri().path_and_query().map_or(0, |p| p.as_str().len()) > MAX_URI_BYTES {
+        return ApiError::for_status(StatusCode::URI_TOO_LONG).into_response();
+    }
+    let res = next.run(req).await;
+    let status = res.status();
+    let json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let mut fresh = ApiError::for_status(status).into_response();
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = res.headers().get(&name) {
+            fresh.headers_mut().insert(name, v.clone());
+        }
+    }
+    fresh
 }
 
 /// The layers of the provider's notification route: request id and tracing, a small
@@ -56,6 +93,7 @@ pub fn webhook(router: Router<AppState>, state: AppState) -> Router {
             tracing::info_span!("notification", method = %req.method(), request_id = %id)
         }))
         .layer(RequestBodyLimitLayer::new(16 * 1024))
+        .layer(middleware::from_fn(json_errors))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -94,32 +132,62 @@ pub fn with_security_headers_for(router: Router, upload_origin: Option<&str>) ->
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
 }
 
-fn is_safe(m: &Method) -> bool {
-    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+fn changes_state(m: &Method) -> bool {
+    matches!(*m, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
 }
 
-/// State-changing requests must come from the site itself: a matching `Origin`, and
-/// either a JSON body or the custom header (neither can be sent by a cross-site form).
+/// Why a state-changing request was refused before its handler.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CsrfRefusal {
+    /// `Origin` missing or not the site's own.
+    Origin,
+    /// The browser says the request comes from another site (Fetch Metadata).
+    CrossSite,
+    /// A body that is not JSON (a cross-site form can send only form or text bodies).
+    NotJson,
+}
+
+/// The rule, on the request's headers. State changes must come from the site itself:
+/// its exact `Origin`; when the browser sends `Sec-Fetch-Site`, `same-origin`; and a
+/// body, if any, declared as JSON. Safe methods pass.
+pub fn csrf_refusal(method: &Method, h: &axum::http::HeaderMap, origin: &str) -> Option<CsrfRefusal> {
+    if !changes_state(method) {
+        // Safe methods, and those no route has (TRACE…), which the router answers 405.
+        return None;
+    }
+    if h.get(header::ORIGIN).and_then(|o| o.to_str().ok()) != Some(origin) {
+        return Some(CsrfRefusal::Origin);
+    }
+    if h.get("sec-fetch-site").is_some_and(|v| v.as_bytes() != b"same-origin") {
+        return Some(CsrfRefusal::CrossSite);
+    }
+    let content_type = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let json = content_type.is_some_and(|v| {
+        let essence = v.split(';').next().unwrap_or_default().trim();
+        essence.eq_ignore_ascii_case("application/json")
+    });
+    let has_body = h.get(header::CONTENT_LENGTH).is_some_and(|l| l.as_bytes() != b"0")
+        || h.contains_key(header::TRANSFER_ENCODING);
+    if !json && (content_type.is_some() || has_body) {
+        return Some(CsrfRefusal::NotJson);
+    }
+    None
+}
+
 async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if !is_safe(req.method()) {
-        let h = req.headers();
-        let origin_ok = h
-            .get(header::ORIGIN)
-            .and_then(|o| o.to_str().ok())
-            .is_some_and(|o| state.web.allowed_origins.iter().any(|a| a == o));
-        let json = h
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        if !origin_ok || !(json || h.contains_key(CSRF_HEADER)) {
-            return plain(
+    let refusal = csrf_refusal(req.method(), req.headers(), &state.web.origin);
+    match refusal {
+        None => next.run(req).await,
+        Some(CsrfRefusal::NotJson) => ApiError::unsupported_media_type().into_response(),
+        Some(why) => {
+            tracing::info!(reason = ?why, "state change from elsewhere refused");
+            plain(
                 StatusCode::FORBIDDEN,
                 "forbidden_origin",
                 "このページからの操作は受け付けられません。ポータルサイトを開き直してから操作してください。",
-            );
+            )
         }
     }
-    next.run(req).await
 }
 
 /// Sliding idle timeout: a successful request with a session token older than a few

@@ -7,6 +7,7 @@ pub mod auth_routes;
 pub mod billing_routes;
 pub mod client;
 pub mod credits_routes;
+pub mod device;
 pub mod error;
 pub mod json;
 pub mod layers;
@@ -53,8 +54,9 @@ pub struct AppState {
 
 #[derive(Clone, Debug)]
 pub struct WebConfig {
-    /// Origins allowed to make state-changing requests (the site's own origin).
-    pub allowed_origins: Vec<String>,
+    /// The one origin allowed to make state-changing requests: the site's own, exactly
+    /// as configured (no aliases: `localhost` is not `127.0.0.1`).
+    pub origin: String,
     /// `Secure` cookies: on unless the site is plain-http localhost.
     pub secure_cookies: bool,
 }
@@ -63,17 +65,12 @@ impl WebConfig {
     /// Derives the settings from the configured base URL: its origin is the allowed
     /// one, and cookies are Secure unless it is plain http on a loopback host.
     pub fn for_base_url(base_url: &str) -> Self {
-        let origin = base_url.trim_end_matches('/').to_owned();
-        let mut allowed_origins = vec![origin.clone()];
+        // The origin is scheme://host[:port]: whatever path the base URL has is not part of it.
+        let (scheme, rest) = base_url.split_once("://").unwrap_or(("https", base_url));
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let origin = format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase());
         let loopback = origin.starts_with("http://127.0.0.1") || origin.starts_with("http://localhost");
-        if loopback {
-            // The local portal answers on both names.
-            let port = origin.rsplit_once(':').map(|(_, p)| p).filter(|p| p.chars().all(|c| c.is_ascii_digit()));
-            if let Some(p) = port {
-                allowed_origins = vec![format!("http://127.0.0.1:{p}"), format!("http://localhost:{p}")];
-            }
-        }
-        WebConfig { allowed_origins, secure_cookies: !loopback }
+        WebConfig { origin, secure_cookies: !loopback }
     }
 }
 

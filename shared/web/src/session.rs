@@ -90,6 +90,27 @@ impl SessionKeys {
             .expect("HS256 encoding cannot fail")
     }
 
+    /// Signs other claims with the same key (the known-device cookie).
+    pub(crate) fn sign<T: Serialize>(&self, claims: &T) -> String {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .expect("HS256 encoding cannot fail")
+    }
+
+    /// Verifies a token signed by [`Self::sign`] for audience `aud` (expiry checked
+    /// by the caller against the portal's clock).
+    pub(crate) fn verify_as<T: serde::de::DeserializeOwned>(&self, aud: &str, token: &str) -> Option<T> {
+        let mut v = Validation::new(Algorithm::HS256);
+        v.set_audience(&[aud]);
+        v.set_issuer(&[self.issuer.as_str()]);
+        v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        v.validate_exp = false;
+        jsonwebtoken::decode::<T>(token, &self.decoding, &v).ok().map(|d| d.claims)
+    }
+
+    pub(crate) fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
     /// The claims of a valid, unexpired token for `aud`; `None` for anything else
     /// (tampered, other algorithm, `alg: none`, wrong audience or issuer, expired).
     pub fn verify(&self, aud: Audience, token: &str, now: i64) -> Option<Claims> {

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::{Json, Router};
 use portal_app::auth;
 use portal_domain::StaffRole;
@@ -15,7 +15,7 @@ use portal_app::credits;
 use portal_domain::Decision;
 
 use crate::applications_routes::path_member;
-use crate::auth_routes::SourceAddress;
+use crate::device::{self, LoginOrigin};
 use crate::json::JsonBody;
 use crate::routes::{Access, Route};
 use crate::session::{self, Audience, StaffSession};
@@ -44,25 +44,25 @@ pub fn router(state: AppState) -> Router {
     routes::router("staff", routes(), state)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
 struct LoginBody {
-    #[serde(default)]
     staff_id: String,
-    #[serde(default)]
     password: String,
 }
 
 async fn login(
     State(s): State<AppState>,
-    SourceAddress(addr): SourceAddress,
+    origin: LoginOrigin,
     JsonBody(b): JsonBody<LoginBody>,
 ) -> Result<Response, ApiError> {
-    let login = auth::login_staff(&s.app, &b.staff_id, &b.password, addr.as_deref()).await?;
+    let login = auth::login_staff(&s.app, &b.staff_id, &b.password, &origin.source(Audience::Staff)).await?;
     let now = s.app.now_epoch();
     let token = s.sessions.issue(Audience::Staff, login.staff_id.as_str(), login.session_version, now, now);
     tracing::info!(staff_id = %login.staff_id, "staff logged in");
+    let known = device::remember(&s, Audience::Staff, &auth::staff_device_account(login.staff_id.as_str()), &origin);
     let body = views::StaffSession::new(login.staff_id, login.name, login.role);
-    Ok(([session::set_cookie(&s, Audience::Staff, &token)], Json(body)).into_response())
+    Ok((AppendHeaders([session::set_cookie(&s, Audience::Staff, &token), known]), Json(body)).into_response())
 }
 
 /// Public: logging out without a (valid) session just clears the cookie.
@@ -128,13 +128,11 @@ async fn download(
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct DecisionBody {
     /// `approve` or `reject`.
-    #[serde(deserialize_with = "portal_domain::application::lenient")]
     decision: String,
     /// 却下理由 (required to reject) or a comment on an approval.
-    #[serde(deserialize_with = "portal_domain::application::lenient")]
     reason: String,
     /// The version the reviewer saw: a record decided meanwhile is not decided twice.
     version: i64,
@@ -189,9 +187,8 @@ async fn cancel_slip(
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct SlipPaymentBody {
-    #[serde(deserialize_with = "portal_domain::application::lenient")]
     paid_on: String,
 }
 

@@ -177,12 +177,17 @@ describe('member portal in a browser', { timeout: 120_000 }, () => {
       assert.ok((await status.innerText()).trim().length > 0, 'the API message is shown');
       await page.getByRole('link', { name: 'ログイン画面へ', exact: true }).waitFor();
 
-      const mail = await waitForNewMail('m100002@example.jp', before, /reset-password\.html\?token=/);
-      const link = /https?:\/\/[^\s"'<>]+\/reset-password\.html\?token=[^\s"'<>]+/.exec(mail.body)[0];
+      const mail = await waitForNewMail('m100002@example.jp', before, /reset-password\.html#token=/);
+      const link = /https?:\/\/[^\s"'<>]+\/reset-password\.html#token=[^\s"'<>]+/.exec(mail.body)[0];
 
+      // The token rides in the fragment: no request the browser makes carries it.
+      const token = new URL(link).hash.replace('#token=', '');
+      const sent = [];
+      page.on('request', (r) => sent.push(r.url() + ' ' + (r.postData() || '')));
       await page.goto(link);
       await page.getByRole('heading', { name: '新しいパスワードの設定', exact: true }).waitFor();
       assert.ok(!page.url().includes('token='), 'the token is taken out of the address bar');
+      assert.ok(!sent.some((s) => s.split(' ')[0].includes(token)), 'no request address holds the token');
 
       const pw = page.getByLabel('新しいパスワード', { exact: true });
       const confirm = page.getByLabel('新しいパスワード（確認）', { exact: true });

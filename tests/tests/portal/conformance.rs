@@ -196,6 +196,36 @@ pub async fn a_capped_counter_never_exceeds_its_cap(t: Arc<dyn Table>) {
     assert_eq!(t.get(&key).await.unwrap().unwrap().int("units"), Some(18));
 }
 
+/// Twenty racing appends to one list all land, on an item that did not exist.
+pub async fn concurrent_appends_all_land(t: Arc<dyn Table>) {
+    let key = Key::new("THROTTLE#LOGIN#MEMBER#100001", "W#1");
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let (t, key) = (t.clone(), key.clone());
+            tokio::spawn(async move {
+                let update = Update::default().set("type", "throttle").append("attempts", vec![json!({ "t": i })]);
+                loop {
+                    match t
+                        .transact(vec![Write::Update { key: key.clone(), update: update.clone(), cond: Cond::Always }])
+                        .await
+                    {
+                        Err(StoreError::Conflict) => continue,
+                        other => return other,
+                    }
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let item = t.get(&key).await.unwrap().unwrap();
+    let mut seen: Vec<i64> =
+        item.attrs["attempts"].as_array().unwrap().iter().map(|a| a["t"].as_i64().unwrap()).collect();
+    seen.sort();
+    assert_eq!(seen, (0..20).collect::<Vec<_>>());
+}
+
 macro_rules! conformance_tests {
     ($adapter:ident, $make:expr) => {
         mod $adapter {
@@ -204,7 +234,8 @@ macro_rules! conformance_tests {
                 items_round_trip, a_failed_condition_changes_nothing, updates_set_add_remove_and_move_in_the_index,
                 a_transaction_is_all_or_nothing, queries_return_one_partition_by_prefix_in_order,
                 the_index_is_ordered_and_limited, expired_items_are_invisible, counters_update_and_report_the_new_item,
-                exactly_one_of_twenty_racing_writes_wins, a_capped_counter_never_exceeds_its_cap);
+                exactly_one_of_twenty_racing_writes_wins, a_capped_counter_never_exceeds_its_cap,
+                concurrent_appends_all_land);
         }
     };
     (@each $make:expr; $($test:ident),*) => {

@@ -16,7 +16,7 @@ async fn a_reset_mail_goes_to_the_registered_address_and_its_link_sets_a_new_pas
     let mail = &mails[0];
     assert_eq!(mail.subject, "【日本循環器学会】パスワード再設定のご案内");
     assert!(
-        mail.body.contains(&format!("{}/reset-password.html?token=", app.url)),
+        mail.body.contains(&format!("{}/reset-password.html#token=", app.url)),
         "link from the configured base URL"
     );
     let other = app.login("100002", DEMO_PASSWORD).await; // a session that must end

@@ -7,6 +7,7 @@ mod conformance;
 mod faults;
 mod http_applications;
 mod http_credits;
+mod http_hardening;
 mod http_login;
 mod http_members;
 mod http_password;

@@ -35,7 +35,7 @@ pub use outbox::{MailState, OutboxMail, OutboxRecord, Suppression, SuppressionRe
 pub use partition::MemberPartition;
 pub use reset::{ResetToken, ResetTokenRecord};
 pub use system::{RenewalRuleRecord, SeedMarker, SeedMarkerRecord};
-pub use throttle::{Counter, ThrottleRecord};
+pub use throttle::{Attempt, Attempts, ThrottleRecord};
 pub use tx::{NoRefusal, Tx, TxError};
 
 /// The attribute holding every item's record type.
@@ -172,6 +172,12 @@ impl<R: Record> Changes<R> {
 
     pub fn add<T: Integer>(mut self, f: Field<R, T>, by: i64) -> Self {
         self.update = self.update.add(f.name, by);
+        self
+    }
+
+    /// Appends `v` to a list field; concurrent appends all land.
+    pub fn append<T: Serialize>(mut self, f: Field<R, Vec<T>>, v: &T) -> Self {
+        self.update = self.update.append(f.name, vec![json(v)]);
         self
     }
 

@@ -65,6 +65,11 @@ impl<C: Copy + std::fmt::Debug> Tx<C> {
         self
     }
 
+    /// Several such writes.
+    pub fn write_all(self, writes: impl IntoIterator<Item = Write>) -> Self {
+        writes.into_iter().fold(self, Self::write)
+    }
+
     pub fn writes(&self) -> &[Write] {
         &self.writes
     }

@@ -32,17 +32,25 @@ pub const DEMO_PASSWORD: &str = portal_app::seed::DEMO_PASSWORD;
 #[derive(Default)]
 pub struct TestClock {
     offset_secs: AtomicI64,
+    /// When set, time stands still here (plus the offset) until the test advances it.
+    frozen: std::sync::Mutex<Option<DateTime<Utc>>>,
 }
 
 impl TestClock {
     pub fn advance(&self, secs: i64) {
         self.offset_secs.fetch_add(secs, Ordering::SeqCst);
     }
+
+    /// Stops the clock, for tests that check durations to the second.
+    pub fn freeze(&self) {
+        *self.frozen.lock().unwrap() = Some(Utc::now());
+    }
 }
 
 impl Clock for TestClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now() + chrono::Duration::seconds(self.offset_secs.load(Ordering::SeqCst))
+        let base = self.frozen.lock().unwrap().unwrap_or_else(Utc::now);
+        base + chrono::Duration::seconds(self.offset_secs.load(Ordering::SeqCst))
     }
 }
 
