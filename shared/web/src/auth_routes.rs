@@ -28,8 +28,10 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// The auth function's router. It also takes the API's catch-all route (the template's
+/// `ANY /api/{proxy+}`): any path or method no function has gets the JSON 404 or 405.
 pub fn router(state: AppState) -> Router {
-    routes::router("auth", routes(), state)
+    routes::router("auth", routes(), state.clone()).merge(crate::layers::unknown_api_routes(state))
 }
 
 /// The caller's source address, for throttling.

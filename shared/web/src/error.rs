@@ -110,7 +110,8 @@ impl ApiError {
     pub fn for_status(status: StatusCode) -> Self {
         let (code, message) = match status.as_u16() {
             400 => ("bad_request", "リクエストの形式が正しくありません。"),
-            404 => return Self::not_found(),
+            // Not `not_found` (an unknown id on a real route): no route has this path.
+            404 => ("no_route", "お探しのページは見つかりませんでした。"),
             405 => ("method_not_allowed", "この操作には対応していません。"),
             413 => return Self::payload_too_large(),
             414 => ("uri_too_long", "アドレスが長すぎます。"),

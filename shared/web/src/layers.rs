@@ -48,7 +48,8 @@ pub fn api(router: Router<AppState>, state: AppState) -> Router {
 /// The answer to an `/api` path no route has: the JSON 404, with the API's layers. The
 /// local portal mounts it; deployed, the API's catch-all route goes to one function.
 pub fn unknown_api_routes(state: AppState) -> Router {
-    let r = Router::new().route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() }));
+    let r = Router::new()
+        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::for_status(StatusCode::NOT_FOUND) }));
     api(r, state)
 }
 

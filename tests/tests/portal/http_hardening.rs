@@ -44,9 +44,9 @@ async fn errors_beneath_the_handlers_are_json_too() {
     json_error(res, 414, "uri_too_long").await;
 
     // An unknown API route (was an empty 404), by any method.
-    json_error(c.get(url("/api/no-such-thing")).send().await.unwrap(), 404, "not_found").await;
+    json_error(c.get(url("/api/no-such-thing")).send().await.unwrap(), 404, "no_route").await;
     let res = c.delete(url("/api/members/100001/nothing-here")).header("Origin", &app.url).send().await.unwrap();
-    json_error(res, 404, "not_found").await;
+    json_error(res, 404, "no_route").await;
 
     // A method no route has (was 403 from the CSRF check): 405 naming what is allowed.
     let trace = reqwest::Method::from_bytes(b"TRACE").unwrap();
