@@ -3,13 +3,13 @@
 //! route exists in the code exactly when it is in its group's table.
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
-use portal_domain::StaffRole;
+use portal_domain::{MemberNo, StaffRole};
 
 use crate::session::{MemberClaims, StaffSession};
 use crate::{ApiError, AppState, layers};
@@ -140,11 +140,20 @@ pub fn router(group: &'static str, routes: Vec<Route>, state: AppState) -> Route
     }))
 }
 
-/// A member route: the member's verified token goes to the handler; none is a 401.
+/// A member route: the member's verified token goes to the handler; none is a 401. A
+/// route about a member's records (`{member_no}` in its path) answers only that member:
+/// anyone else gets the 404 of an id that does not exist, before the body is read, so
+/// neither the answer nor its timing tells whose records exist.
 async fn member_only(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     match MemberClaims::verify(&parts, &state) {
         Ok(claims) => {
+            if let Ok(params) = RawPathParams::from_request_parts(&mut parts, &state).await
+                && let Some((_, raw)) = params.iter().find(|(name, _)| *name == "member_no")
+                && MemberNo::parse(raw).ok() != Some(claims.member_no)
+            {
+                return ApiError::not_found().into_response();
+            }
             parts.extensions.insert(claims);
             next.run(Request::from_parts(parts, body)).await
         }

@@ -19,14 +19,14 @@ async fn create(b: &Browser, member: &str, body: Value) -> common::TestResponse 
     b.post(&format!("/api/members/{member}/credits"), body).await
 }
 
-async fn draft(b: &Browser, member: &str) -> String {
+pub(crate) async fn draft(b: &Browser, member: &str) -> String {
     let res = create(b, member, meeting("2025-04-20")).await;
     assert_eq!(res.status(), 201);
     res.json::<Value>().await.unwrap()["credit_no"].as_str().unwrap().to_owned()
 }
 
 /// Asks for a ticket, uploads `body` with it as a browser would, and returns the key.
-async fn upload(b: &Browser, member: &str, no: &str, declared: &str, body: &[u8]) -> (u16, String) {
+pub(crate) async fn upload(b: &Browser, member: &str, no: &str, declared: &str, body: &[u8]) -> (u16, String) {
     let req =
         json!({ "kind": "name_card", "file_name": "ネームカード.pdf", "content_type": declared, "size": body.len() });
     let res = b.post(&format!("/api/members/{member}/credits/{no}/uploads"), req).await;
@@ -49,7 +49,7 @@ async fn put(ticket: &Value, body: &[u8], content_type: Option<&str>) -> u16 {
     req.send().await.unwrap().status().as_u16()
 }
 
-async fn complete(b: &Browser, member: &str, no: &str, key: &str, declared: &str) -> common::TestResponse {
+pub(crate) async fn complete(b: &Browser, member: &str, no: &str, key: &str, declared: &str) -> common::TestResponse {
     let req = json!({ "key": key, "kind": "name_card", "file_name": "ネームカード.pdf", "content_type": declared });
     b.post(&format!("/api/members/{member}/credits/{no}/proofs"), req).await
 }

@@ -2,6 +2,7 @@
 //! of one per file): store conformance on both adapters, HTTP scenarios against the
 //! real app, races, fault injection, the outbox, route agreement, store-call pins.
 
+mod access_matrix;
 mod common;
 mod conformance;
 mod faults;

@@ -4,7 +4,6 @@
 //! watch`. Every listed route also answers on the real app, and refuses callers its
 //! access rule excludes.
 
-use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -107,49 +106,4 @@ fn cargo_lambda_watch_serves_the_same_paths() {
     assert_eq!(local, code_routes());
 }
 
-fn concrete(path: &str) -> String {
-    path.replace("{member_no}", "100001")
-        .replace("{application_no}", "A-2026-999999")
-        .replace("{invoice_no}", "INV-2026-999999")
-        .replace("{credit_no}", "C-999999")
-        .replace("{proof_id}", "0123456789abcdef")
-}
-
-#[tokio::test]
-async fn every_route_answers_and_guards_by_its_access_rule() {
-    let app = common::spawn_app().await;
-    let anonymous = app.browser();
-    let member = app.login("100001", common::DEMO_PASSWORD).await;
-    for r in portal_web::all_routes() {
-        let url = format!("{}{}", app.url, concrete(r.path));
-        let send = |b: &common::Browser| {
-            b.http
-                .request(r.method.parse().unwrap(), url.clone())
-                .header("Origin", &app.url)
-                .json(&serde_json::json!({}))
-                .send()
-        };
-        // 404 only as the API's own answer (unknown id), never as "no such route".
-        let res = send(&member).await.unwrap();
-        let status = res.status().as_u16();
-        let body: serde_json::Value = res.json().await.unwrap_or_default();
-        assert!(status != 405 && body["code"] != "no_route", "{} {}: {status}", r.method, r.path);
-        if r.access == "provider" {
-            continue; // no session at all; its own tests check what it accepts
-        }
-        if r.access != "public" {
-            let res = send(&anonymous).await.unwrap();
-            assert_eq!(res.status(), 401, "{} {} without a session", r.method, r.path);
-        }
-        if r.access == "staff" || r.access == "administrator" {
-            assert_eq!(
-                send(&member).await.unwrap().status(),
-                401,
-                "{} {}: a member token is no staff token",
-                r.method,
-                r.path
-            );
-        }
-    }
-    assert_eq!(anonymous.get("/api/no-such-route").await.status(), 404);
-}
+// Who may call each route, cell by cell, is the access matrix (access_matrix.rs).
