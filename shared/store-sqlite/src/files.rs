@@ -94,9 +94,12 @@ impl LocalFiles {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
         let text = format!("{action}\n{}\n{}\n{}\n{}\n{}", s.key, s.content_type, s.size, s.file_name, s.expires);
         mac.update(text.as_bytes());
-        let sig = (0..s.sig.len() / 2).map(|i| u8::from_str_radix(s.sig.get(2 * i..2 * i + 2).unwrap_or(""), 16));
-        let sig: Result<Vec<u8>, _> = sig.collect();
-        mac.verify_slice(&sig.map_err(|_| Refusal::BadSignature)?).map_err(|_| Refusal::BadSignature)?;
+        // Exactly 64 hex digits: a signature with anything appended is not the signature.
+        if s.sig.len() != 64 || !s.sig.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Refusal::BadSignature);
+        }
+        let sig: Vec<u8> = (0..32).filter_map(|i| u8::from_str_radix(&s.sig[2 * i..2 * i + 2], 16).ok()).collect();
+        mac.verify_slice(&sig).map_err(|_| Refusal::BadSignature)?;
         if s.expires <= now {
             return Err(Refusal::Expired);
         }
@@ -268,6 +271,9 @@ mod tests {
         assert_eq!(f.accept_upload(&other, "application/pdf", b"%PDF-1.7\n", ts), Err(Refusal::BadSignature));
         let bigger = Signed { size: 10, ..s.clone() };
         assert_eq!(f.accept_upload(&bigger, "application/pdf", b"%PDF-1.7\n+", ts), Err(Refusal::BadSignature));
+        // Found by fuzzing review: a digit appended to the signature was ignored.
+        let padded = Signed { sig: format!("{}0", s.sig), ..s.clone() };
+        assert_eq!(f.accept_upload(&padded, "application/pdf", b"%PDF-1.7\n", ts), Err(Refusal::BadSignature));
         f.accept_upload(&s, "application/pdf", b"%PDF-1.7\n", ts).unwrap();
         assert_eq!(f.head(&key).await.unwrap().unwrap().size, 9);
         assert_eq!(f.first_bytes(&key, 5).await.unwrap(), b"%PDF-");

@@ -46,7 +46,7 @@ impl<S: Send + Sync> FromRequestParts<S> for SourceAddress {
 
 #[derive(Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
-struct LoginBody {
+pub(crate) struct LoginBody {
     member_no: String,
     password: String,
     /// Where to go after login (a path on this site); blank for the home page.
@@ -88,7 +88,7 @@ async fn current_session(State(s): State<AppState>, m: MemberClaims) -> Result<J
 
 #[derive(Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
-struct ResetRequestBody {
+pub(crate) struct ResetRequestBody {
     member_no: String,
 }
 
@@ -102,7 +102,7 @@ async fn request_reset(
 
 #[derive(Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
-struct ResetConfirmBody {
+pub(crate) struct ResetConfirmBody {
     token: String,
     password: String,
 }
@@ -118,7 +118,7 @@ async fn confirm_reset(
 
 #[derive(Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
-struct ChangePasswordBody {
+pub(crate) struct ChangePasswordBody {
     current_password: String,
     new_password: String,
 }

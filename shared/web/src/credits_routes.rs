@@ -149,7 +149,7 @@ async fn download(
 
 #[derive(Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
-struct CommentBody {
+pub(crate) struct CommentBody {
     comment: String,
 }
 

@@ -9,6 +9,8 @@ pub mod client;
 pub mod credits_routes;
 pub mod device;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod json;
 pub mod layers;
 pub mod members_routes;

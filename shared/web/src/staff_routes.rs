@@ -46,7 +46,7 @@ pub fn router(state: AppState) -> Router {
 
 #[derive(Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
-struct LoginBody {
+pub(crate) struct LoginBody {
     staff_id: String,
     password: String,
 }
@@ -129,7 +129,7 @@ async fn download(
 
 #[derive(Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
-struct DecisionBody {
+pub(crate) struct DecisionBody {
     /// `approve` or `reject`.
     decision: String,
     /// 却下理由 (required to reject) or a comment on an approval.
@@ -188,7 +188,7 @@ async fn cancel_slip(
 
 #[derive(Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
-struct SlipPaymentBody {
+pub(crate) struct SlipPaymentBody {
     paid_on: String,
 }
 

@@ -41,7 +41,7 @@ async fn provider_form(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> St
 }
 
 /// A notification as the provider sends it (form-encoded), answered `0` or `1`.
-async fn notify(app: &TestApp, fields: &[(&str, String)]) -> String {
+pub(crate) async fn notify(app: &TestApp, fields: &[(&str, String)]) -> String {
     let res =
         reqwest::Client::new().post(format!("{}/api/payments/notify", app.url)).form(fields).send().await.unwrap();
     assert_eq!(res.status(), 200);
@@ -49,7 +49,13 @@ async fn notify(app: &TestApp, fields: &[(&str, String)]) -> String {
     res.text().await.unwrap()
 }
 
-fn fields(order: &str, status: &str, pay_type: &str, amount: u32, access: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn fields(
+    order: &str,
+    status: &str,
+    pay_type: &str,
+    amount: u32,
+    access: &str,
+) -> Vec<(&'static str, String)> {
     vec![
         ("ShopID", "tshop00000000".into()),
         ("ShopPass", "**********".into()),
@@ -69,7 +75,12 @@ fn fields(order: &str, status: &str, pay_type: &str, amount: u32, access: &str) 
 }
 
 /// Sets the simulated provider's own record of a trade (what the trade query answers).
-async fn provider_says(app: &TestApp, order: &str, status: &str, pay_type: portal_domain::PayType) -> String {
+pub(crate) async fn provider_says(
+    app: &TestApp,
+    order: &str,
+    status: &str,
+    pay_type: portal_domain::PayType,
+) -> String {
     let o = OrderId::parse(order).unwrap();
     let mut t = app.provider.sim.get(&o).await.unwrap().unwrap();
     t.status = status.into();

@@ -4,7 +4,6 @@
 //! watch`. Every listed route also answers on the real app, and refuses callers its
 //! access rule excludes.
 
-
 use std::collections::BTreeSet;
 
 use serde_yaml::Value as Yaml;
