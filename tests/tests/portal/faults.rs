@@ -146,3 +146,174 @@ async fn every_state_change_answers_a_lost_race_with_409_and_works_on_retry() {
     let wrong = json!({ "member_no": "100003", "password": "not-the-password" });
     conflict_then_success(&app, "ログイン失敗の記録", || anon.post("/api/auth/login", wrong.clone()), 401).await;
 }
+
+/// The members whose records the scenarios change, logged in.
+struct People<'a> {
+    members: [(&'static str, &'a Browser); 2],
+    staff: &'a Browser,
+}
+
+/// Everything the members and staff can see of them, and the mail sent so far.
+async fn snapshot(app: &TestApp, people: &People<'_>) -> Value {
+    let mut profiles = Vec::new();
+    let mut invoices = Vec::new();
+    for (no, b) in people.members {
+        profiles.push(b.get(&format!("/api/members/{no}/profile")).await.json::<Value>().await.unwrap());
+        invoices.push(b.get(&format!("/api/members/{no}/invoices")).await.json::<Value>().await.unwrap());
+    }
+    let pending: Value = people.staff.get("/api/staff/credits/pending").await.json().await.unwrap();
+    let mails = app.mailbox.all().await.unwrap().len();
+    json!({ "profiles": profiles, "invoices": invoices, "pending": pending, "mails": mails })
+}
+
+/// One state-changing action under faults: with the store away it is a 503 with
+/// `Retry-After`, when every try loses a race (if it writes in a transaction) a 409;
+/// either way nothing visible changed, and the same request then succeeds.
+async fn under_faults(
+    app: &TestApp,
+    people: &People<'_>,
+    what: &str,
+    act: impl AsyncFn() -> common::TestResponse,
+    ok: u16,
+) {
+    let before = snapshot(app, people).await;
+    for call in [Call::Read, Call::Transact, Call::Update] {
+        app.faults.fail_next(call, Injected::Throttled, 50);
+    }
+    let res = act().await;
+    app.faults.clear();
+    assert_refused(res, 503, "unavailable").await;
+    assert_eq!(snapshot(app, people).await, before, "{what}: the outage changed something");
+    app.faults.fail_next(Call::Transact, Injected::Conflict, ATTEMPTS as usize);
+    let res = act().await;
+    let raced = app.faults.pending() == 0; // it wrote, and lost every race
+    app.faults.clear();
+    if raced {
+        assert_refused(res, 409, "conflict").await;
+        let after = snapshot(app, people).await;
+        assert_eq!(after["profiles"], before["profiles"], "{what}: half-applied");
+        assert_eq!(after["invoices"], before["invoices"], "{what}: half-applied");
+        assert_eq!(after["mails"], before["mails"], "{what}: a mail went out");
+        let res = act().await;
+        assert_eq!(res.status(), ok, "{what} retried");
+    } else {
+        let status = res.status();
+        assert_eq!(status, ok, "{what} (no transaction to lose): {}", res.text().await.unwrap());
+    }
+}
+
+/// The state-changing routes `every_state_change_answers_a_lost_race_with_409_and_works_on_retry`
+/// and `credits_payments_and_staff_actions_are_clear_under_faults` drive, and the
+/// notification's own test (http_payments.rs): the route table must not have more.
+const COVERED: &[&str] = &[
+    "POST /api/members/{member_no}/applications",
+    "PUT /api/members/{member_no}/applications/{application_no}",
+    "DELETE /api/members/{member_no}/applications/{application_no}",
+    "POST /api/members/{member_no}/applications/{application_no}/submit",
+    "POST /api/auth/login",
+    "POST /api/auth/logout",
+    "POST /api/auth/password-reset",
+    "POST /api/auth/password-reset/confirm",
+    "POST /api/auth/password",
+    "POST /api/members/{member_no}/credits",
+    "PUT /api/members/{member_no}/credits/{credit_no}",
+    "POST /api/members/{member_no}/credits/{credit_no}/uploads",
+    "POST /api/members/{member_no}/credits/{credit_no}/proofs",
+    "POST /api/members/{member_no}/credits/{credit_no}/request-approval",
+    "POST /api/members/{member_no}/credits/{credit_no}/withdraw",
+    "POST /api/staff/login",
+    "POST /api/staff/logout",
+    "POST /api/staff/members/{member_no}/credits/{credit_no}/decision",
+    "POST /api/members/{member_no}/invoices/{invoice_no}/postal-slip",
+    "POST /api/staff/members/{member_no}/invoices/{invoice_no}/postal-slip/cancel",
+    "POST /api/staff/members/{member_no}/invoices/{invoice_no}/slip-payment",
+    "POST /api/members/{member_no}/invoices/{invoice_no}/checkout",
+    // http_payments.rs `a_provider_or_store_outage_loses_nothing_and_the_resend_succeeds`
+    "POST /api/payments/notify",
+];
+
+#[test]
+fn every_state_changing_route_has_a_fault_scenario() {
+    for r in portal_web::all_routes() {
+        if r.method != "GET" {
+            let route = format!("{} {}", r.method, r.path);
+            assert!(COVERED.contains(&route.as_str()), "{route} has no fault scenario");
+        }
+    }
+}
+
+#[tokio::test]
+async fn credits_payments_and_staff_actions_are_clear_under_faults() {
+    use crate::http_credits::{PDF, complete};
+    let app = spawn_app().await;
+    let b = app.login("100001", DEMO_PASSWORD).await;
+    let staff = app.login_staff("staff01").await;
+    let dues = app.login("100002", DEMO_PASSWORD).await;
+    let people = People { members: [("100001", &b), ("100002", &dues)], staff: &staff };
+    let credits = "/api/members/100001/credits";
+    let report = json!({ "unit_code": "REL-AM", "title": "第123回日本内科学会講演会", "earned_on": "2025-04-20" });
+    under_faults(&app, &people, "自己申告 保存", || b.post(credits, report.clone()), 201).await;
+    let profile: Value = b.get("/api/members/100001/profile").await.json().await.unwrap();
+    let no = profile["credits"].as_array().unwrap().iter().find(|c| c["source"] == "self_report").unwrap()["credit_no"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let one = format!("{credits}/{no}");
+    under_faults(&app, &people, "自己申告 編集", || b.put(&one, report.clone()), 200).await;
+    let ticket =
+        json!({ "kind": "name_card", "file_name": "名刺.pdf", "content_type": "application/pdf", "size": PDF.len() });
+    let uploads = format!("{one}/uploads");
+    under_faults(&app, &people, "アップロード準備", || b.post(&uploads, ticket.clone()), 201).await;
+    let (put, key) = crate::http_credits::upload(&b, "100001", &no, "application/pdf", PDF).await;
+    assert_eq!(put, 200);
+    let proof = json!({ "key": key, "kind": "name_card", "file_name": "名刺.pdf", "content_type": "application/pdf" });
+    let proofs = format!("{one}/proofs");
+    under_faults(&app, &people, "アップロード完了", || b.post(&proofs, proof.clone()), 200).await;
+    let request = json!({ "comment": "" });
+    let req_path = format!("{one}/request-approval");
+    under_faults(&app, &people, "承認申請", || b.post(&req_path, request.clone()), 200).await;
+    let withdraw = format!("{one}/withdraw");
+    under_faults(&app, &people, "取り下げ", || b.post(&withdraw, request.clone()), 200).await;
+
+    // A second report, pending, for the staff decision.
+    let second = crate::http_credits::draft(&b, "100001").await;
+    let (_, key) = crate::http_credits::upload(&b, "100001", &second, "application/pdf", PDF).await;
+    complete(&b, "100001", &second, &key, "application/pdf").await;
+    b.post(&format!("{credits}/{second}/request-approval"), request.clone()).await;
+    let version = |c: Value| c["version"].as_i64().unwrap();
+    let c: Value = b.get(&format!("{credits}/{second}")).await.json().await.unwrap();
+    let decide = json!({ "decision": "approve", "reason": "", "version": version(c) });
+    let path = format!("/api/staff/members/100001/credits/{second}/decision");
+    under_faults(&app, &people, "承認", || staff.post(&path, decide.clone()), 200).await;
+
+    // Payments. 100002's unpaid 年会費: the postal slip, switched back by staff, then a
+    // checkout (the provider is called after the write). 100001's 専門医更新料 (STEP④):
+    // a postal slip paid, as staff record it.
+    let invoices: Value = dues.get("/api/members/100002/invoices").await.json().await.unwrap();
+    let open = invoices["invoices"].as_array().unwrap().iter().find(|i| i["payment"]["state"] == "open");
+    let member_inv =
+        format!("/api/members/100002/invoices/{}", open.expect("an open 年会費")["invoice_no"].as_str().unwrap());
+    let staff_inv = member_inv.replace("/api/members/", "/api/staff/members/");
+    let slip = format!("{member_inv}/postal-slip");
+    under_faults(&app, &people, "払込票", || dues.post(&slip, json!({})), 200).await;
+    let cancel = format!("{staff_inv}/postal-slip/cancel");
+    under_faults(&app, &people, "払込票の取消", || staff.post(&cancel, json!({})), 200).await;
+    let checkout = format!("{member_inv}/checkout");
+    under_faults(&app, &people, "決済開始", || dues.post(&checkout, json!({})), 201).await;
+
+    let a = b.post("/api/members/100001/applications", renewal()).await.json::<Value>().await.unwrap();
+    let an = a["application_no"].as_str().unwrap();
+    let s: Value =
+        b.post(&format!("/api/members/100001/applications/{an}/submit"), json!({})).await.json().await.unwrap();
+    let fee = s["invoice"]["invoice_no"].as_str().unwrap_or_else(|| panic!("STEP④ refused in the fixture: {s}"));
+    assert_eq!(b.post(&format!("/api/members/100001/invoices/{fee}/postal-slip"), json!({})).await.status(), 200);
+    let paid_on = json!({ "paid_on": app.state.app.clock.today().to_string() });
+    let slip_paid = format!("/api/staff/members/100001/invoices/{fee}/slip-payment");
+    under_faults(&app, &people, "払込票の入金", || staff.post(&slip_paid, paid_on.clone()), 200).await;
+
+    // Staff log in and out.
+    let anon = app.browser();
+    let login = json!({ "staff_id": "staff01", "password": DEMO_PASSWORD });
+    under_faults(&app, &people, "事務局ログイン", || anon.post("/api/staff/login", login.clone()), 200).await;
+    under_faults(&app, &people, "事務局ログアウト", || anon.post("/api/staff/logout", json!({})), 204).await;
+}
