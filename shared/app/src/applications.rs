@@ -47,6 +47,22 @@ impl ApplicationForm {
     pub fn decline(&self) -> DeclineForm {
         DeclineForm { decline_reason: self.decline_reason.clone(), note: self.note.clone() }
     }
+
+    /// The other kind's fields that were filled in: they would be dropped unseen, so
+    /// they are refused instead.
+    fn other_kinds_fields(&self, kind: ApplicationKind) -> Vec<&'static str> {
+        let fields: Vec<(&'static str, &String)> = match kind {
+            ApplicationKind::Renewal => vec![("decline_reason", &self.decline_reason), ("note", &self.note)],
+            ApplicationKind::Decline => vec![
+                ("base_qualification", &self.base_qualification),
+                ("base_cert_no", &self.base_cert_no),
+                ("base_cert_fiscal_year", &self.base_cert_fiscal_year),
+                ("base_period_start", &self.base_period_start),
+                ("base_period_end", &self.base_period_end),
+            ],
+        };
+        fields.into_iter().filter(|(_, v)| !v.trim().is_empty()).map(|(f, _)| f).collect()
+    }
 }
 
 /// Days a member has to pay the renewal fee (sample value).
@@ -78,6 +94,14 @@ enum SubmitConflict {
 }
 
 fn details(app: &App, kind: ApplicationKind, form: &ApplicationForm) -> Result<ApplicationDetails, ApplicationError> {
+    let others = form.other_kinds_fields(kind);
+    if !others.is_empty() {
+        let mut errs = portal_domain::FieldErrors::new();
+        for field in others {
+            errs.push(portal_domain::FieldError::new(field, "この申請の種類では入力できない項目です。"));
+        }
+        return Err(errs.into());
+    }
     Ok(match kind {
         ApplicationKind::Renewal => ApplicationDetails::Renewal(form.renewal().parse(app.clock.today())?),
         ApplicationKind::Decline => ApplicationDetails::Decline(form.decline().parse()?),
@@ -184,6 +208,11 @@ pub async fn update(
     let mut a = get(app, caller, ver, requested, raw_no).await?;
     if a.status != ApplicationStatus::Draft {
         return Err(ApplicationError::NotEditable);
+    }
+    // `kind` may be left out on an edit; if given, it is the draft's own.
+    if !form.kind.trim().is_empty() && ApplicationKind::parse(&form.kind).ok() != Some(a.details.kind()) {
+        let e = portal_domain::FieldError::new("kind", "申請の種類は変更できません。新しく作成してください。");
+        return Err(portal_domain::FieldErrors::from(e).into());
     }
     a.details = details(app, a.details.kind(), form)?;
     // The whole details object is replaced; the condition keeps submitted ones frozen.

@@ -153,7 +153,12 @@ pub struct UploadRequest {
     pub kind: String,
     pub file_name: String,
     pub content_type: String,
+    #[serde(deserialize_with = "portal_domain::field_error::whole_number::deserialize")]
     pub size: u64,
+}
+
+fn wrong_proof_kind() -> CreditError {
+    portal_domain::FieldErrors::from(FieldError::new("kind", "この単位に必要な証明書類の種類を選んでください。")).into()
 }
 
 fn proof_kind(raw: &str) -> Result<ProofKind, FieldError> {
@@ -187,7 +192,7 @@ pub async fn upload_ticket(
     req: &UploadRequest,
 ) -> Result<(FileKey, UploadTicket), CreditError> {
     let mut errs = portal_domain::FieldErrors::new();
-    errs.take(proof_kind(&req.kind));
+    let kind = errs.take(proof_kind(&req.kind));
     errs.take(file_name(&req.file_name));
     let file_type = errs.take(
         FileType::from_mime(&req.content_type)
@@ -196,6 +201,10 @@ pub async fn upload_ticket(
     );
     let Some(file_type) = file_type.filter(|_| errs.is_empty()) else { return Err(errs.into()) };
     let credit = get(app, caller, ver, requested, raw_no).await?;
+    // The proof a unit asks for (ネームカード or 論文サマリー), not another.
+    if kind.is_some() && credit.activity.map(|a| a.proof()) != kind {
+        return Err(wrong_proof_kind());
+    }
     if credit.proofs.len() >= portal_domain::credit::MAX_PROOFS {
         return Err(CreditRefusal::TooManyProofs.into());
     }
@@ -231,6 +240,9 @@ pub async fn add_proof(
     let kind = proof_kind(&req.kind)?;
     let name = file_name(&req.file_name)?;
     let old = get(app, caller, ver, requested, raw_no).await?;
+    if old.activity.map(|a| a.proof()) != Some(kind) {
+        return Err(wrong_proof_kind());
+    }
     let key = FileKey::parse_for(&req.key, requested, &old.credit_no).ok_or_else(|| {
         CreditError::FileRefused(FieldError::new(
             "file",

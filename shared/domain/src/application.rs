@@ -140,13 +140,23 @@ pub struct RenewalForm {
     pub base_period_end: String,
 }
 
+/// A date as typed: `YYYY-MM-DD` or `YYYY/M/D` (a four-digit year; month and day with or
+/// without a leading zero). Nothing else: chrono alone would take `21-04-01` as the
+/// year 21 and `+2021-04-01` as 2021.
 pub fn parse_date(field: &str, label: &str, raw: &str) -> Result<NaiveDate, FieldError> {
     let s = raw.trim().replace('/', "-");
     if s.is_empty() {
         return Err(FieldError::new(field, format!("{label}を入力してください。")));
     }
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, format!("{label}は正しい日付（例: 2021-04-01）で入力してください。")))
+    let invalid = || FieldError::new(field, format!("{label}は正しい日付（例: 2021-04-01）で入力してください。"));
+    let parts: Vec<&str> = s.split('-').collect();
+    let shaped = matches!(parts.as_slice(), [y, m, d]
+        if y.len() == 4 && (1..=2).contains(&m.len()) && (1..=2).contains(&d.len())
+            && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())));
+    if !shaped {
+        return Err(invalid());
+    }
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| invalid())
 }
 
 impl RenewalForm {
@@ -256,6 +266,30 @@ pub struct Application {
     /// The 専門医更新料 invoice issued on submission.
     #[serde(default)]
     pub invoice_no: Option<InvoiceNo>,
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::parse_date;
+
+    #[test]
+    fn a_date_has_a_four_digit_year_and_nothing_else() {
+        let ok = |s: &str| parse_date("d", "日付", s).map(|d| d.to_string()).ok();
+        assert_eq!(ok("2021-04-01").as_deref(), Some("2021-04-01"));
+        assert_eq!(ok(" 2021/4/1 ").as_deref(), Some("2021-04-01"));
+        // Found by API fuzzing: chrono alone read these as the years 21 and 2021.
+        for bad in [
+            "21-04-01",
+            "+2021-04-01",
+            "02021-04-01",
+            "2021-004-01",
+            "2021-04-01T00:00",
+            "2021-02-30",
+            "２０２１-04-01",
+        ] {
+            assert_eq!(ok(bad), None, "{bad}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -386,6 +386,10 @@ impl SelfReportForm {
             Activity::Paper => errs.take(text_field("title", "論文名", &self.title)),
         };
         let journal = match activity {
+            Activity::Meeting if !self.journal.trim().is_empty() => {
+                errs.push(FieldError::new("journal", "学術集会の単位には掲載誌・発刊号数を入力しません。"));
+                None
+            }
             Activity::Meeting => None,
             Activity::Paper => errs.take(text_field("journal", "掲載誌・発刊号数", &self.journal)),
         };

@@ -62,3 +62,23 @@ impl From<FieldError> for FieldErrors {
         Self(vec![e])
     }
 }
+
+/// A whole number as JSON may write it: `3`, or `3.0` / `3e0` (JSON has one number type,
+/// and JSON Schema counts those as integers too). A fraction, or a number out of range,
+/// is refused as the wrong type.
+pub mod whole_number {
+    use serde::Deserialize;
+    use serde::de::{Deserializer, Error, Unexpected};
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: TryFrom<i128>>(d: D) -> Result<T, D::Error> {
+        let n = serde_json::Number::deserialize(d)?;
+        let whole = n
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i128));
+        whole.and_then(|w| T::try_from(w).ok()).ok_or_else(|| {
+            D::Error::invalid_type(Unexpected::Other("a number that is not a whole number in range"), &"i64")
+        })
+    }
+}

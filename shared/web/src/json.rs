@@ -124,6 +124,23 @@ mod tests {
         );
     }
 
+    #[derive(serde::Deserialize, Debug, Default, PartialEq)]
+    #[serde(default, deny_unknown_fields)]
+    struct Sized {
+        #[serde(deserialize_with = "portal_domain::field_error::whole_number::deserialize")]
+        size: u64,
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_with_a_zero_fraction() {
+        // Found by API fuzzing: JSON Schema's integers include 22733.0 and 1e3.
+        assert_eq!(parse_body::<Sized>(br#"{"size":22733.0}"#), Ok(Sized { size: 22733 }));
+        assert_eq!(parse_body::<Sized>(br#"{"size":1e3}"#), Ok(Sized { size: 1000 }));
+        for bad in [&br#"{"size":1.5}"#[..], br#"{"size":-1}"#, br#"{"size":"3"}"#, br#"{"size":1e300}"#] {
+            assert!(matches!(parse_body::<Sized>(bad), Err(BodyRefusal::Field(_))), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
     #[test]
     fn only_one_json_object_is_a_body() {
         for bad in [&b""[..], b"[]", b"\"x\"", b"{", br#"{"kind":"a"} x"#, b"null"] {

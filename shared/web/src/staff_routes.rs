@@ -135,6 +135,7 @@ pub(crate) struct DecisionBody {
     /// 却下理由 (required to reject) or a comment on an approval.
     reason: String,
     /// The version the reviewer saw: a record decided meanwhile is not decided twice.
+    #[serde(deserialize_with = "portal_domain::field_error::whole_number::deserialize")]
     version: i64,
 }
 

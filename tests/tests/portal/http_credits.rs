@@ -27,8 +27,9 @@ pub(crate) async fn draft(b: &Browser, member: &str) -> String {
 
 /// Asks for a ticket, uploads `body` with it as a browser would, and returns the key.
 pub(crate) async fn upload(b: &Browser, member: &str, no: &str, declared: &str, body: &[u8]) -> (u16, String) {
-    let req =
-        json!({ "kind": "name_card", "file_name": "ネームカード.pdf", "content_type": declared, "size": body.len() });
+    // The proof the credit's unit asks for (ネームカード or 論文サマリー).
+    let kind = credit(b, member, no).await["proof_kind"]["code"].as_str().unwrap_or("name_card").to_owned();
+    let req = json!({ "kind": kind, "file_name": "ネームカード.pdf", "content_type": declared, "size": body.len() });
     let res = b.post(&format!("/api/members/{member}/credits/{no}/uploads"), req).await;
     assert_eq!(res.status(), 201, "ticket");
     let t: Value = res.json().await.unwrap();
@@ -50,7 +51,8 @@ async fn put(ticket: &Value, body: &[u8], content_type: Option<&str>) -> u16 {
 }
 
 pub(crate) async fn complete(b: &Browser, member: &str, no: &str, key: &str, declared: &str) -> common::TestResponse {
-    let req = json!({ "key": key, "kind": "name_card", "file_name": "ネームカード.pdf", "content_type": declared });
+    let kind = credit(b, member, no).await["proof_kind"]["code"].as_str().unwrap_or("name_card").to_owned();
+    let req = json!({ "key": key, "kind": kind, "file_name": "ネームカード.pdf", "content_type": declared });
     b.post(&format!("/api/members/{member}/credits/{no}/proofs"), req).await
 }
 

@@ -114,3 +114,46 @@ async fn the_reset_link_keeps_its_token_out_of_every_server_log() {
     assert!(mail.body.contains(&format!("/reset-password.html#token={token}")), "{}", mail.body);
     assert!(!mail.body.contains("?token="));
 }
+
+/// Found by schemathesis (docs/api-fuzzing.md): values that were accepted and silently
+/// dropped or misread are now refused, naming the field.
+#[tokio::test]
+async fn what_api_fuzzing_found_is_refused_by_field() {
+    let app = spawn_app().await;
+    let b = app.login("100001", DEMO_PASSWORD).await;
+    let field_of = |v: Value| v["fields"][0]["field"].as_str().unwrap_or_default().to_owned();
+    let mut renewal = json!({
+        "kind": "renewal", "base_qualification": "internal_medicine_new", "base_cert_no": "11-12345678",
+        "base_cert_fiscal_year": "2021", "base_period_start": "2021-04-01", "base_period_end": "2026-03-31",
+    });
+    // The other kind's fields, filled in, would have been dropped.
+    let mut mixed = renewal.clone();
+    mixed["decline_reason"] = json!("nonsense");
+    let res = b.post("/api/members/100001/applications", mixed).await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(field_of(res.json().await.unwrap()), "decline_reason");
+    // A two-digit year was read as the year 21.
+    renewal["base_period_start"] = json!("21-04-01");
+    let res = b.post("/api/members/100001/applications", renewal.clone()).await;
+    assert_eq!(field_of(res.json().await.unwrap()), "base_period_start");
+    // An edit naming another kind was applied as the draft's own.
+    renewal["base_period_start"] = json!("2021-04-01");
+    let no = b.post("/api/members/100001/applications", renewal.clone()).await.json::<Value>().await.unwrap()
+        ["application_no"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = b.put(&format!("/api/members/100001/applications/{no}"), json!({ "kind": "decline" })).await;
+    assert_eq!(field_of(res.json().await.unwrap()), "kind");
+    // A 学術集会's journal was dropped; a 論文サマリー ticket was issued for a meeting.
+    let meeting =
+        json!({ "unit_code": "REL-AM", "title": "学術集会", "journal": "循環器誌", "earned_on": "2025-04-20" });
+    let res = b.post("/api/members/100001/credits", meeting).await;
+    assert_eq!(field_of(res.json().await.unwrap()), "journal");
+    let credit = crate::http_credits::draft(&b, "100001").await;
+    let ticket =
+        json!({ "kind": "paper_summary", "file_name": "a.pdf", "content_type": "application/pdf", "size": 9.0 });
+    let res = b.post(&format!("/api/members/100001/credits/{credit}/uploads"), ticket).await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(field_of(res.json().await.unwrap()), "kind");
+}
