@@ -157,3 +157,29 @@ async fn what_api_fuzzing_found_is_refused_by_field() {
     assert_eq!(res.status(), 400);
     assert_eq!(field_of(res.json().await.unwrap()), "kind");
 }
+
+/// Found by review: pages carried a `<meta>` policy besides the header. The header is
+/// the one source (the same text CloudFront sends); no page may carry its own.
+#[tokio::test]
+async fn every_page_takes_its_policy_from_the_header_alone() {
+    let app = spawn_app().await;
+    let site = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../static-site");
+    let mut pages = Vec::new();
+    for dir in [site.clone(), site.join("admin")] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "html") {
+                pages.push(p.strip_prefix(&site).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    assert!(pages.len() > 15, "{pages:?}");
+    for page in pages {
+        let res = app.raw().get(format!("{}/{page}", app.url)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{page}");
+        let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{page}: {csp}");
+        let html = res.text().await.unwrap().to_ascii_lowercase();
+        assert!(!html.contains("http-equiv"), "{page} carries its own policy in a <meta>");
+    }
+}
