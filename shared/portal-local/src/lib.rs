@@ -39,6 +39,18 @@ pub fn router(
     local_files: Option<LocalFiles>,
     provider: Option<SimulatedProvider>,
 ) -> Router {
+    router_with(state, mailbox, local_files, provider, |_, r| r)
+}
+
+/// [`router`], with each route group's router passed through `wrap` (named as its
+/// function): tests use it to see which function makes which store call.
+pub fn router_with(
+    state: AppState,
+    mailbox: Mailbox,
+    local_files: Option<LocalFiles>,
+    provider: Option<SimulatedProvider>,
+    wrap: impl Fn(&'static str, Router) -> Router,
+) -> Router {
     let files = local_files.map(|f| local_files::router(f, state.app.clock.clone()));
     let provider = provider.map(|p| dev_provider::router(p, &state.app.config.base_url));
     let root = static_dir();
@@ -47,7 +59,7 @@ pub fn router(
     let site = Router::new().fallback(move |req| site::serve(root.clone(), req));
     let site = layers::with_security_headers_for(site, upload_origin.as_deref());
     let api = routes::GROUPS.iter().fold(layers::unknown_api_routes(state.clone()), |r, g| {
-        r.merge(routes::router(g.name, (g.routes)(), state.clone()))
+        r.merge(wrap(g.name, routes::router(g.name, (g.routes)(), state.clone())))
     });
     let api = files.into_iter().chain(provider).fold(api, Router::merge);
     api.merge(dev_mail::router(mailbox)).merge(site)

@@ -21,6 +21,9 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub const MAX_URI_BYTES: usize = 8192;
 /// Largest request body of the API.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The request headers the API reads (besides cookies): a proxy in front of it must
+/// forward these (the deployment's CloudFront origin request policy does; a test checks).
+pub const API_READS_HEADERS: &[&str] = &["origin", "sec-fetch-site", "content-type", "cloudfront-viewer-address"];
 
 /// Wraps a route group's router with every layer an API route needs.
 pub fn api(router: Router<AppState>, state: AppState) -> Router {

@@ -106,3 +106,50 @@ fn cargo_lambda_watch_serves_the_same_paths() {
 }
 
 // Who may call each route, cell by cell, is the access matrix (access_matrix.rs).
+
+/// CloudFront sends every API route to the HTTP API, uncached, with every method the
+/// routes use and every header and cookie the API reads; its response headers carry the
+/// same Content-Security-Policy text as the code.
+#[test]
+fn cloudfront_sends_every_api_route_to_the_api_with_what_it_reads() {
+    let t: Yaml = serde_yaml::from_str(&repo("infra/template.yaml")).unwrap();
+    let r = &t["Resources"];
+    let config = &r["SiteDistribution"]["Properties"]["DistributionConfig"];
+    let origin_of = |id: &str| {
+        let origins = config["Origins"].as_sequence().unwrap();
+        format!("{:?}", origins.iter().find(|o| o["Id"].as_str() == Some(id)).unwrap()["DomainName"])
+    };
+    let behaviours = config["CacheBehaviors"].as_sequence().unwrap();
+    let api: Vec<&Yaml> =
+        behaviours.iter().filter(|b| b["PathPattern"].as_str().is_some_and(|p| p.contains("api"))).collect();
+    assert_eq!(api.len(), 1, "one behaviour for the API");
+    let api = api[0];
+    assert_eq!(api["PathPattern"].as_str(), Some("/api/*"));
+    assert!(origin_of(api["TargetOriginId"].as_str().unwrap()).contains("PortalApi"), "/api/* goes to the HTTP API");
+    // The managed CachingDisabled policy.
+    assert_eq!(api["CachePolicyId"].as_str(), Some("4135ea2d-6df8-44a3-9df3-4b5a84be39ad"));
+    let methods: BTreeSet<String> =
+        api["AllowedMethods"].as_sequence().unwrap().iter().map(|m| m.as_str().unwrap().to_owned()).collect();
+    for route in portal_web::all_routes() {
+        assert!(route.path.starts_with("/api/"), "{} is outside /api/*", route.path);
+        assert!(methods.contains(&route.method), "CloudFront refuses {} {}", route.method, route.path);
+    }
+    let policy = &r["ApiOriginRequestPolicy"]["Properties"]["OriginRequestPolicyConfig"];
+    assert_eq!(policy["CookiesConfig"]["CookieBehavior"].as_str(), Some("all"));
+    let forwarded: BTreeSet<String> = policy["HeadersConfig"]["Headers"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().to_ascii_lowercase())
+        .collect();
+    for h in portal_web::layers::API_READS_HEADERS {
+        assert!(forwarded.contains(*h), "CloudFront does not forward {h}");
+    }
+    let csp = format!(
+        "{:?}",
+        r["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+            ["ContentSecurityPolicy"]
+    );
+    let code = portal_web::layers::content_security_policy(Some("https://${ProofBucket.RegionalDomainName}"));
+    assert!(csp.contains(&format!("{code:?}")), "CloudFront's CSP differs from the code's:\n{csp}\n{code}");
+}

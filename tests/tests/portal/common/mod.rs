@@ -173,6 +173,21 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn(backend: Backend, files_at: FilesAt) -> TestApp {
+    spawn_with(backend, files_at, Wrap::default()).await
+}
+
+/// Ways to look inside the app under test: its store and file ports wrapped, and each
+/// route group's router too (named as its function).
+#[derive(Default)]
+pub struct Wrap {
+    pub table: Option<Box<dyn FnOnce(Arc<dyn Table>) -> Arc<dyn Table> + Send>>,
+    pub files: Option<
+        Box<dyn FnOnce(Arc<dyn portal_domain::files::ProofFiles>) -> Arc<dyn portal_domain::files::ProofFiles> + Send>,
+    >,
+    pub group: Option<fn(&'static str, axum::Router) -> axum::Router>,
+}
+
+pub async fn spawn_with(backend: Backend, files_at: FilesAt, wrap: Wrap) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let url = format!("http://{addr}");
@@ -195,9 +210,18 @@ pub async fn spawn(backend: Backend, files_at: FilesAt) -> TestApp {
         FilesAt::Local => (Arc::new(local.clone()), Some(local)),
         FilesAt::S3 => (Arc::new(emulator::fresh_bucket().await), None),
     };
-    let state = portal_local::state(store.clone(), clock.clone(), files, provider.clone(), &url, SECRET).unwrap();
+    let table: Arc<dyn Table> = match wrap.table {
+        Some(w) => w(store.clone()),
+        None => store.clone(),
+    };
+    let files = match wrap.files {
+        Some(w) => w(files),
+        None => files,
+    };
+    let state = portal_local::state(table, clock.clone(), files, provider.clone(), &url, SECRET).unwrap();
     portal_app::seed::demo(&state.app).await.unwrap();
-    let router = portal_local::router(state.clone(), mailbox.clone(), local, Some(sim));
+    let group = wrap.group.unwrap_or(|_, r| r);
+    let router = portal_local::router_with(state.clone(), mailbox.clone(), local, Some(sim), group);
     tokio::spawn(async move {
         portal_local::serve(listener, router, std::future::pending()).await.unwrap();
     });
