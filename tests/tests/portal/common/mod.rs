@@ -180,12 +180,13 @@ pub async fn spawn(backend: Backend, files_at: FilesAt) -> TestApp {
 /// route group's router too (named as its function).
 #[derive(Default)]
 pub struct Wrap {
-    pub table: Option<Box<dyn FnOnce(Arc<dyn Table>) -> Arc<dyn Table> + Send>>,
-    pub files: Option<
-        Box<dyn FnOnce(Arc<dyn portal_domain::files::ProofFiles>) -> Arc<dyn portal_domain::files::ProofFiles> + Send>,
-    >,
+    pub table: Option<WrapPort<dyn Table>>,
+    pub files: Option<WrapPort<dyn portal_domain::files::ProofFiles>>,
     pub group: Option<fn(&'static str, axum::Router) -> axum::Router>,
 }
+
+/// A function that puts a port inside another (a recorder, say).
+pub type WrapPort<P> = Box<dyn FnOnce(Arc<P>) -> Arc<P> + Send>;
 
 pub async fn spawn_with(backend: Backend, files_at: FilesAt, wrap: Wrap) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
