@@ -114,6 +114,17 @@ pub async fn serve(
 
 /// Delivers due mails every `interval` until the process ends (the local stand-in for
 /// the stream-triggered sender on AWS).
+/// A mailer that sends through `.0` and, once that succeeded, keeps a copy with `.1`.
+pub struct Tee(pub Arc<dyn Mailer>, pub Arc<dyn Mailer>);
+
+#[async_trait::async_trait]
+impl Mailer for Tee {
+    async fn send(&self, mail: &portal_domain::Mail) -> Result<(), portal_domain::mail::MailError> {
+        self.0.send(mail).await?;
+        self.1.send(mail).await
+    }
+}
+
 pub fn spawn_outbox_sender(app: App, mailer: Arc<dyn Mailer>, interval: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {

@@ -62,7 +62,20 @@ async fn main() -> anyhow::Result<()> {
     if seed::demo(&state.app).await? {
         tracing::info!("demo data created");
     }
-    portal_local::spawn_outbox_sender(state.app.clone(), Arc::new(mailbox.clone()), Duration::from_millis(500));
+    // Mail: the local mailbox (/_dev/mail); in emulator mode (`PORTAL_MAIL=ses`) each mail
+    // goes through SES at the SDK's endpoint first (moto's), then into the mailbox too,
+    // so that the member can still read it.
+    let mailer: Arc<dyn portal_domain::mail::Mailer> = match std::env::var("PORTAL_MAIL").as_deref() {
+        Ok("ses") => {
+            let from = std::env::var("PORTAL_MAIL_FROM").context("PORTAL_MAIL_FROM (the sender, in emulator mode)")?;
+            tracing::info!("mail through SES");
+            let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+            let ses = portal_aws::SesMailer::new(aws_sdk_sesv2::Client::new(&sdk), &from, None);
+            Arc::new(portal_local::Tee(Arc::new(ses), Arc::new(mailbox.clone())))
+        }
+        _ => Arc::new(mailbox.clone()),
+    };
+    portal_local::spawn_outbox_sender(state.app.clone(), mailer, Duration::from_millis(500));
     let purge = sqlite.clone();
     tokio::spawn(async move {
         loop {

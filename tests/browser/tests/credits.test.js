@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  DEMO_PASSWORD, launchBrowser, loginMember, mails, pageApi, pathOf, valueOf, waitForNewMail, withPage,
+  DEMO_PASSWORD, launchBrowser, loginMember, mails, pageApi, pathOf, settledValue, valueOf, waitForNewMail, withPage,
 } from './harness.js';
 
 const MEMBER = '100003';
@@ -360,7 +360,7 @@ describe('STEP③ 単位の取得（自己申告）', { timeout: 240_000 }, () =
       await shot(page, '05-unit-table');
       await table.getByRole('button', { name: '地方会 参加', exact: true }).click();
       await table.waitFor({ state: 'hidden' });
-      assert.equal(await code.inputValue(), '地方会 参加');
+      assert.equal(await settledValue(code, '地方会 参加'), '地方会 参加');
       await popup.getByText('RM-ATT', { exact: true }).waitFor();
       await popup.getByLabel('学術集会名', { exact: true }).waitFor();
       assert.equal(await popup.getByRole('textbox', { name: '掲載誌・発刊号数' }).count(), 0, 'no journal field for a meeting');

@@ -104,7 +104,23 @@ export async function loginMember(page, memberNo, password = DEMO_PASSWORD) {
 /** The value shown next to a label in a definition list (dt → dd). */
 export async function valueOf(page, label) {
   const dd = page.getByText(label, { exact: true }).locator('xpath=following-sibling::dd[1]');
-  return (await dd.innerText()).trim();
+  // The value is filled in when the page's data arrives: wait (up to 5 s) for it.
+  for (let i = 0; i < 50; i += 1) {
+    const text = (await dd.innerText()).trim();
+    if (text !== '') return text;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return '';
+}
+
+/** An input's value once it equals `expected` (or, after 5 s, whatever it is). */
+export async function settledValue(input, expected) {
+  let value = await input.inputValue();
+  for (let i = 0; i < 50 && value !== expected; i += 1) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await input.inputValue();
+  }
+  return value;
 }
 
 // ---------------------------------------------------------------- dev mailbox

@@ -164,8 +164,15 @@ pub enum FilesAt {
     S3,
 }
 
+/// The portal on the embedded store and file folder — or, when the test command runs
+/// the HTTP suite in emulator mode (`PORTAL_TEST_MODE=emulated`), on a fresh DynamoDB
+/// table of the AWS emulator and a fresh bucket of LocalStack's S3.
 pub async fn spawn_app() -> TestApp {
-    spawn(Backend::Sqlite, FilesAt::Local).await
+    if std::env::var("PORTAL_TEST_MODE").is_ok_and(|m| m == "emulated") {
+        spawn(Backend::Dynamo, FilesAt::S3).await
+    } else {
+        spawn(Backend::Sqlite, FilesAt::Local).await
+    }
 }
 
 pub async fn spawn_app_on(backend: Backend) -> TestApp {
