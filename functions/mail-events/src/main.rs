@@ -10,7 +10,7 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     portal_web::telemetry::init();
-    let aws = portal_aws::Aws::from_env().await?;
+    let aws = portal_aws::Aws::from_env()?;
     let app = App::new(aws.table(), Arc::new(portal_domain::SystemClock), AppConfig::new(&aws.base_url));
     let app = &app;
     lambda_runtime::run(service_fn(move |e: LambdaEvent<Value>| async move {

@@ -12,7 +12,7 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     portal_web::telemetry::init();
-    let aws = portal_aws::Aws::from_env().await?;
+    let aws = portal_aws::Aws::from_env()?;
     let mailer = aws.mailer()?;
     let app = App::new(aws.table(), Arc::new(portal_domain::SystemClock), AppConfig::new(&aws.base_url));
     lambda_runtime::run(service_fn(|_: LambdaEvent<Value>| async {

@@ -18,12 +18,13 @@ use portal_domain::{Clock, SystemClock};
 use std::sync::Arc;
 
 use crate::attrs::{self, GSI1PK, GSI1SK, PK, SK, TTL};
+use crate::lazy::LazyClient;
 
 pub const GSI1: &str = "gsi1";
 
 #[derive(Clone)]
 pub struct DynamoTable {
-    client: Client,
+    client: LazyClient<Client>,
     table: String,
     /// Decides which items have expired (TTL deletion itself is lazy).
     clock: Arc<dyn Clock>,
@@ -153,7 +154,12 @@ impl Expr {
 
 impl DynamoTable {
     pub fn new(client: Client, table: &str) -> Self {
-        DynamoTable { client, table: table.to_owned(), clock: Arc::new(SystemClock) }
+        DynamoTable { client: LazyClient::ready(client), table: table.to_owned(), clock: Arc::new(SystemClock) }
+    }
+
+    /// The table `table`, its client built by `make` on the first call (`lazy.rs`).
+    pub fn lazy(make: impl Fn() -> Client + Send + Sync + 'static, table: &str) -> Self {
+        DynamoTable { client: LazyClient::new(make), table: table.to_owned(), clock: Arc::new(SystemClock) }
     }
 
     /// The same table, deciding expiry by `clock`.
@@ -270,6 +276,7 @@ impl DynamoTable {
         let op = self.transact_item(w)?;
         if let Some(p) = op.put {
             self.client
+                .get()
                 .put_item()
                 .table_name(p.table_name)
                 .set_item(Some(p.item))
@@ -282,6 +289,7 @@ impl DynamoTable {
                 .map_err(classify)
         } else if let Some(u) = op.update {
             self.client
+                .get()
                 .update_item()
                 .table_name(u.table_name)
                 .set_key(Some(u.key))
@@ -295,6 +303,7 @@ impl DynamoTable {
                 .map_err(classify)
         } else if let Some(d) = op.delete {
             self.client
+                .get()
                 .delete_item()
                 .table_name(d.table_name)
                 .set_key(Some(d.key))
@@ -313,7 +322,7 @@ impl DynamoTable {
 
     async fn transaction(&self, writes: &[Write]) -> Result<(), StoreError> {
         let items = writes.iter().map(|w| self.transact_item(w)).collect::<Result<Vec<_>, _>>()?;
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+        match self.client.get().transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(()),
             Err(err) => Err(transaction_error(err)),
         }
@@ -356,6 +365,7 @@ impl DynamoTable {
             }
             let page = self
                 .client
+                .get()
                 .query()
                 .table_name(&self.table)
                 .set_index_name(index.map(str::to_owned))
@@ -416,6 +426,7 @@ impl Table for DynamoTable {
     async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
         let out = self
             .client
+            .get()
             .get_item()
             .table_name(&self.table)
             .set_key(Some(attrs::key_map(key)))
@@ -444,6 +455,7 @@ impl Table for DynamoTable {
         let expr = e.update(&update);
         let out = self
             .client
+            .get()
             .update_item()
             .table_name(&self.table)
             .set_key(Some(attrs::key_map(key)))

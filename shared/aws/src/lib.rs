@@ -5,7 +5,9 @@
 
 mod attrs;
 mod dynamo;
+mod lazy;
 mod s3;
+mod sdk;
 mod ses;
 
 use std::sync::Arc;
@@ -65,25 +67,28 @@ pub struct Aws {
 }
 
 impl Aws {
-    /// Reads `PORTAL_TABLE` and `PORTAL_BASE_URL`, and the SDK's own settings.
-    pub async fn from_env() -> Result<Self, ConfigError> {
-        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        Ok(Aws { sdk, table_name: env("PORTAL_TABLE")?, base_url: env("PORTAL_BASE_URL")? })
+    /// Reads `PORTAL_TABLE` and `PORTAL_BASE_URL`, and the SDK's settings from the
+    /// environment the Lambda runtime provides (see `sdk.rs`).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Aws { sdk: sdk::from_env()?, table_name: env("PORTAL_TABLE")?, base_url: env("PORTAL_BASE_URL")? })
     }
 
     pub fn table(&self) -> Arc<DynamoTable> {
-        Arc::new(DynamoTable::new(aws_sdk_dynamodb::Client::new(&self.sdk), &self.table_name))
+        let sdk = sdk::for_service(&self.sdk, "DYNAMODB");
+        Arc::new(DynamoTable::lazy(move || aws_sdk_dynamodb::Client::new(&sdk), &self.table_name))
     }
 
     /// Proof files in the bucket `PORTAL_BUCKET`.
     pub fn files(&self) -> Result<Arc<S3Files>, ConfigError> {
-        Ok(Arc::new(S3Files::new(S3Files::client(&self.sdk), &env("PORTAL_BUCKET")?)))
+        let sdk = sdk::for_service(&self.sdk, "S3");
+        Ok(Arc::new(S3Files::lazy(move || S3Files::client(&sdk), &env("PORTAL_BUCKET")?)))
     }
 
     /// SES, sending from `PORTAL_MAIL_FROM`.
     pub fn mailer(&self) -> Result<Arc<SesMailer>, ConfigError> {
         let set = env("PORTAL_SES_CONFIGURATION_SET").ok();
-        Ok(Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&self.sdk), &env("PORTAL_MAIL_FROM")?, set)))
+        let client = aws_sdk_sesv2::Client::new(&sdk::for_service(&self.sdk, "SESV2"));
+        Ok(Arc::new(SesMailer::new(client, &env("PORTAL_MAIL_FROM")?, set)))
     }
 
     /// The session-signing secret: `PORTAL_JWT_SECRET_ARN` (Secrets Manager, as
@@ -97,7 +102,7 @@ impl Aws {
     /// runs).
     pub async fn secret(&self, arn_var: &'static str, plain_var: &'static str) -> Result<String, ConfigError> {
         if let Ok(arn) = env(arn_var) {
-            let client = aws_sdk_secretsmanager::Client::new(&self.sdk);
+            let client = aws_sdk_secretsmanager::Client::new(&sdk::for_service(&self.sdk, "SECRETS_MANAGER"));
             let out = client.get_secret_value().secret_id(arn).send().await.map_err(|e| {
                 ConfigError::Secret(format!("{arn_var}: {}", aws_sdk_secretsmanager::error::DisplayErrorContext(e)))
             })?;

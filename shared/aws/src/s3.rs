@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::lazy::LazyClient;
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
@@ -19,7 +20,7 @@ const ATTACHED: (&str, &str) = ("state", "attached");
 
 #[derive(Clone)]
 pub struct S3Files {
-    client: Client,
+    client: LazyClient<Client>,
     bucket: String,
 }
 
@@ -33,7 +34,12 @@ fn presigning(now: DateTime<Utc>, valid_for: Duration) -> Result<PresigningConfi
 
 impl S3Files {
     pub fn new(client: Client, bucket: &str) -> Self {
-        S3Files { client, bucket: bucket.to_owned() }
+        S3Files { client: LazyClient::ready(client), bucket: bucket.to_owned() }
+    }
+
+    /// The bucket `bucket`, its client built by `make` on the first call (`lazy.rs`).
+    pub fn lazy(make: impl Fn() -> Client + Send + Sync + 'static, bucket: &str) -> Self {
+        S3Files { client: LazyClient::new(make), bucket: bucket.to_owned() }
     }
 
     /// A client for `sdk`; path-style addressing when an endpoint is configured (an
@@ -62,6 +68,7 @@ impl ProofFiles for S3Files {
     ) -> Result<UploadTicket, FilesError> {
         let req = self
             .client
+            .get()
             .put_object()
             .bucket(&self.bucket)
             .key(key.as_str())
@@ -86,7 +93,7 @@ impl ProofFiles for S3Files {
     }
 
     async fn head(&self, key: &FileKey) -> Result<Option<StoredFile>, FilesError> {
-        match self.client.head_object().bucket(&self.bucket).key(key.as_str()).send().await {
+        match self.client.get().head_object().bucket(&self.bucket).key(key.as_str()).send().await {
             Ok(o) => Ok(Some(StoredFile {
                 size: o.content_length().unwrap_or(0).max(0) as u64,
                 content_type: o.content_type().map(str::to_owned),
@@ -100,6 +107,7 @@ impl ProofFiles for S3Files {
         let range = format!("bytes=0-{}", n.saturating_sub(1));
         let out = self
             .client
+            .get()
             .get_object()
             .bucket(&self.bucket)
             .key(key.as_str())
@@ -115,6 +123,7 @@ impl ProofFiles for S3Files {
         let tag = aws_sdk_s3::types::Tag::builder().key(ATTACHED.0).value(ATTACHED.1).build().map_err(failed)?;
         let tagging = aws_sdk_s3::types::Tagging::builder().tag_set(tag).build().map_err(failed)?;
         self.client
+            .get()
             .put_object_tagging()
             .bucket(&self.bucket)
             .key(key.as_str())
@@ -126,7 +135,7 @@ impl ProofFiles for S3Files {
     }
 
     async fn delete(&self, key: &FileKey) -> Result<(), FilesError> {
-        self.client.delete_object().bucket(&self.bucket).key(key.as_str()).send().await.map_err(failed)?;
+        self.client.get().delete_object().bucket(&self.bucket).key(key.as_str()).send().await.map_err(failed)?;
         Ok(())
     }
 
@@ -140,6 +149,7 @@ impl ProofFiles for S3Files {
         let disposition = format!("attachment; filename*=UTF-8''{}", utf8_percent_encode(file_name, NON_ALPHANUMERIC));
         let req = self
             .client
+            .get()
             .get_object()
             .bucket(&self.bucket)
             .key(key.as_str())

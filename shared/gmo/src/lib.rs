@@ -13,7 +13,7 @@
 //! README's payment section for what must still be checked with the provider.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -50,7 +50,9 @@ impl std::fmt::Debug for GmoConfig {
 type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 
 pub struct GmoPayments {
-    http: Client<Https, Full<Bytes>>,
+    /// Built on the first call to the provider: the trust roots it loads are start-up
+    /// work that the notification function's and billing's other requests never need.
+    http: OnceLock<Client<Https, Full<Bytes>>>,
     config: GmoConfig,
 }
 
@@ -73,7 +75,15 @@ fn http_client() -> Result<Client<Https, Full<Bytes>>, PaymentsError> {
 
 impl GmoPayments {
     pub fn new(config: GmoConfig) -> Result<Self, PaymentsError> {
-        Ok(GmoPayments { http: http_client()?, config })
+        Ok(GmoPayments { http: OnceLock::new(), config })
+    }
+
+    fn http(&self) -> Result<&Client<Https, Full<Bytes>>, PaymentsError> {
+        if let Some(client) = self.http.get() {
+            return Ok(client);
+        }
+        let client = http_client()?;
+        Ok(self.http.get_or_init(|| client))
     }
 
     fn url(&self, path: &str) -> String {
@@ -87,7 +97,7 @@ impl GmoPayments {
             .body(Full::new(Bytes::from(body)))
             .map_err(PaymentsError::unavailable)?;
         let call = async {
-            let res = self.http.request(req).await.map_err(PaymentsError::unavailable)?;
+            let res = self.http()?.request(req).await.map_err(PaymentsError::unavailable)?;
             let status = res.status().as_u16();
             let body = res.into_body().collect().await.map_err(PaymentsError::unavailable)?.to_bytes();
             Ok((status, body))

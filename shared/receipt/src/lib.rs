@@ -1,8 +1,11 @@
 //! 領収書 as PDF: A4, drawn with krilla, with IPAex Gothic embedded as the subset of
 //! glyphs each receipt uses (a receipt is a few tens of KiB). The font is read once
-//! from a file (a Lambda layer on AWS), so no binary carries it.
+//! from a file (a Lambda layer on AWS), so no binary carries it, and only when the first
+//! receipt is drawn: reading and parsing 6 MB tripled the cold start of the function for
+//! every request that was not a receipt (docs/performance.md).
 
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use krilla::Document;
 use krilla::geom::{PathBuilder, Point};
@@ -15,20 +18,36 @@ use portal_domain::receipt::{Receipt, ReceiptRenderer, RenderError};
 const A4: (f32, f32) = (595.28, 841.89);
 
 pub struct PdfReceipts {
-    font: Font,
+    /// Read on first use; a font that cannot be read stays an error (every receipt
+    /// reports it) rather than being retried on each request.
+    font: OnceLock<Result<Font, String>>,
+    path: PathBuf,
+}
+
+fn parse(bytes: Vec<u8>) -> Result<Font, String> {
+    let data: krilla::Data = Arc::new(bytes).into();
+    Font::new(data, 0).ok_or_else(|| "the font cannot be read".to_owned())
 }
 
 impl PdfReceipts {
-    /// Reads the TrueType/OpenType font at `path` (e.g. IPAex Gothic).
-    pub fn from_file(path: &std::path::Path) -> Result<Self, RenderError> {
-        let bytes = std::fs::read(path).map_err(|e| RenderError(format!("font {}: {e}", path.display())))?;
-        Self::from_bytes(bytes)
+    /// The TrueType/OpenType font at `path` (e.g. IPAex Gothic), read when the first
+    /// receipt is drawn. A missing file is an error now, at start-up.
+    pub fn from_file(path: &Path) -> Result<Self, RenderError> {
+        std::fs::metadata(path).map_err(|e| RenderError(format!("font {}: {e}", path.display())))?;
+        Ok(PdfReceipts { font: OnceLock::new(), path: path.to_owned() })
     }
 
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, RenderError> {
-        let data: krilla::Data = Arc::new(bytes).into();
-        let font = Font::new(data, 0).ok_or_else(|| RenderError("the font cannot be read".into()))?;
-        Ok(PdfReceipts { font })
+        let font = parse(bytes).map_err(RenderError)?;
+        Ok(PdfReceipts { font: OnceLock::from(Ok(font)), path: PathBuf::new() })
+    }
+
+    fn font(&self) -> Result<Font, RenderError> {
+        let loaded = self.font.get_or_init(|| {
+            let bytes = std::fs::read(&self.path).map_err(|e| format!("font {}: {e}", self.path.display()))?;
+            parse(bytes)
+        });
+        loaded.clone().map_err(RenderError)
     }
 }
 
@@ -54,7 +73,7 @@ impl ReceiptRenderer for PdfReceipts {
         let settings = PageSettings::from_wh(A4.0, A4.1).ok_or_else(|| RenderError("page size".into()))?;
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
-        let font = self.font.clone();
+        let font = self.font()?;
         let mut text = |x: f32, y: f32, size: f32, s: &str| {
             surface.draw_text(Point::from_xy(x, y), font.clone(), size, s, false, TextDirection::Auto);
         };

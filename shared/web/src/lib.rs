@@ -33,7 +33,7 @@ use portal_domain::payment::Payments;
 use portal_domain::receipt::ReceiptRenderer;
 
 pub use error::ApiError;
-pub use serve::{serve, serve_group, state};
+pub use serve::{serve, serve_group, state, state_without_sessions};
 pub use session::SessionKeys;
 
 /// What every handler gets: the use cases' ports, the session keys, and web settings.

@@ -1,8 +1,7 @@
-//! One router, two hosts: under the Lambda runtime (`AWS_LAMBDA_RUNTIME_API` is set, as
-//! on AWS and under `cargo lambda watch`) it is served by `lambda_http`; otherwise on a
-//! loopback socket for debugging one function alone.
-
-use std::net::SocketAddr;
+//! A route-group function serves its router through `lambda_http`, on AWS and locally
+//! under `cargo lambda watch` (docs/lambda-watch.md). There is no second, socket-serving
+//! host in the function binaries: it was code on every cold start's page-in path that
+//! AWS never runs (portal-local serves all groups on one socket instead).
 
 use std::sync::Arc;
 
@@ -18,21 +17,19 @@ pub fn state(table: Arc<dyn Table>, base_url: &str, session_secret: &[u8]) -> Re
     Ok(AppState::new(app, SessionKeys::new(session_secret, base_url)?))
 }
 
+/// The state of a function that serves no sessions (the provider's notifications): its
+/// session key is random and never leaves the process, so the function needs no read
+/// access to the portal's session secret and a leak there cannot mint a session.
+pub fn state_without_sessions(table: Arc<dyn Table>, base_url: &str) -> Result<AppState, lambda_http::Error> {
+    let key: Vec<u8> = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()].iter().flat_map(|u| *u.as_bytes()).collect();
+    state(table, base_url, &key)
+}
+
 /// Everything a route-group function does after building its state: serve the group.
 pub async fn serve_group(group: fn(AppState) -> Router, state: AppState) -> Result<(), lambda_http::Error> {
     serve(group(state)).await
 }
 
 pub async fn serve(router: Router) -> Result<(), lambda_http::Error> {
-    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
-        return lambda_http::run(router).await;
-    }
-    let addr = std::env::var("PORTAL_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
-    use axum::serve::ListenerExt;
-    let listener = tokio::net::TcpListener::bind(&addr).await?.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    tracing::info!(%addr, "serving without the Lambda runtime");
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await?;
-    Ok(())
+    lambda_http::run(router).await
 }
