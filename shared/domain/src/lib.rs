@@ -7,6 +7,7 @@ pub mod business_day;
 pub mod cert;
 pub mod clock;
 pub mod credit;
+pub mod csv;
 pub mod email;
 pub mod field_error;
 pub mod files;
