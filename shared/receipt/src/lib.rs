@@ -119,22 +119,23 @@ impl ReceiptRenderer for PdfReceipts {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The receipt and font the test and the render benchmark (examples/render_bench.rs)
+/// draw: one definition, so the benchmark measures what the test checks.
+#[doc(hidden)]
+pub mod sample {
     use chrono::NaiveDate;
-    use portal_domain::receipt::Issuer;
+    use portal_domain::receipt::{Issuer, Receipt};
     use portal_domain::{FeeType, InvoiceNo};
 
-    fn font_path() -> std::path::PathBuf {
+    /// IPAex Gothic in the repository (the Lambda layer's content).
+    pub fn font_path() -> std::path::PathBuf {
         std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../infra/font-layer/fonts/ipaexg.ttf"))
     }
 
-    #[test]
-    fn a_receipt_is_a_small_pdf_with_the_font_subsetted() {
-        let r = PdfReceipts::from_file(&font_path()).unwrap();
-        let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        let receipt = Receipt {
+    /// A paid renewal fee of 10,000 yen with 10% tax.
+    pub fn receipt(reissue: bool) -> Receipt {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        Receipt {
             receipt_no: "R-2026-000006".into(),
             issuer: Issuer {
                 name: "一般社団法人 日本循環器学会".into(),
@@ -151,9 +152,19 @@ mod tests {
             tax: Some((10, 909)),
             paid_on: d,
             issued_on: d,
-            reissue: true,
-        };
-        let pdf = r.render(&receipt).unwrap();
+            reissue,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_receipt_is_a_small_pdf_with_the_font_subsetted() {
+        let r = PdfReceipts::from_file(&sample::font_path()).unwrap();
+        let pdf = r.render(&sample::receipt(true)).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         std::fs::write(std::env::temp_dir().join("receipt-test.pdf"), &pdf).unwrap();
         assert!(pdf.len() < 200 * 1024, "a subset, not the 6 MB font: {} bytes", pdf.len());
