@@ -21,6 +21,8 @@ pub struct StaffLogin {
     pub name: String,
     pub role: StaffRole,
     pub session_version: i64,
+    /// Whether the account has an authenticator enrolled (else the first login enrols).
+    pub enrolled: bool,
 }
 
 /// Why a write on an account's sessions was refused.
@@ -70,7 +72,7 @@ pub fn staff_device_account(staff_id: &str) -> String {
 
 impl LoginSource<'_> {
     /// The throttle's view: the device counts only if its cookie names this account.
-    fn source(&self, account: &str) -> Source {
+    pub(crate) fn source(&self, account: &str) -> Source {
         let device = self.device.filter(|d| d.account == account).map(|d| d.id);
         Source::new(self.address, device)
     }
@@ -129,7 +131,19 @@ pub async fn login_staff(
     allowed?;
     let account = decode_opt::<StaffRecord>(account.map_err(Fault::from)?)?;
     let a = verify_or_fail(&throttle, pw, account, |a| a.credentials.password_hash.clone()).await?;
-    Ok(StaffLogin { staff_id: a.staff_id, name: a.name, role: a.role, session_version: a.credentials.session_version })
+    Ok(StaffLogin::of(a))
+}
+
+impl StaffLogin {
+    pub(crate) fn of(a: StaffAccount) -> Self {
+        StaffLogin {
+            enrolled: a.second_factor.totp_secret.is_some(),
+            staff_id: a.staff_id,
+            name: a.name,
+            role: a.role,
+            session_version: a.credentials.session_version,
+        }
+    }
 }
 
 pub async fn staff_account(app: &App, id: &StaffId) -> Result<Option<StaffAccount>, Fault> {

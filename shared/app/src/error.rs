@@ -85,6 +85,13 @@ pub enum AuthError {
     SessionEnded,
     #[error("現在のパスワードが正しくありません。")]
     WrongCurrentPassword,
+    /// A wrong, expired or unknown second-factor code (or recovery code).
+    #[error("確認コードが正しくありません。認証アプリに表示されている最新のコードを入力してください。")]
+    SecondFactorFailed,
+    /// A right code whose time step was already used: replay, or a second login
+    /// within the same 30 seconds.
+    #[error("この確認コードは使用済みです。認証アプリに次のコードが表示されてから入力してください。")]
+    CodeAlreadyUsed,
     #[error(transparent)]
     Fault(#[from] Fault),
 }

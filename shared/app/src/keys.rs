@@ -25,6 +25,12 @@ pub fn staff_auth(s: &StaffId) -> Key {
     Key::new(format!("STAFF#{s}"), AUTH_SK)
 }
 
+/// One recovery code of a staff account's second factor, by the SHA-256 of the code;
+/// `generation` moves when an administrator resets the factor, retiring old codes.
+pub fn staff_recovery_code(s: &StaffId, generation: i64, code_hash_hex: &str) -> Key {
+    Key::new(format!("STAFF#{s}"), format!("RECOVERY#{generation}#{code_hash_hex}"))
+}
+
 /// A password-reset token, addressed by the SHA-256 of the token (never the token).
 pub fn reset_token(token_hash_hex: &str) -> Key {
     Key::new(format!("RESET#{token_hash_hex}"), "RESET")
@@ -158,6 +164,10 @@ mod tests {
         assert_eq!(member_profile(m), Key::new("MEMBER#100001", "PROFILE"));
         assert_eq!(member_auth(m), Key::new("MEMBER#100001", "AUTH"));
         assert_eq!(staff_auth(&StaffId::parse("staff01").unwrap()), Key::new("STAFF#staff01", "AUTH"));
+        assert_eq!(
+            staff_recovery_code(&StaffId::parse("staff01").unwrap(), 2, "ab"),
+            Key::new("STAFF#staff01", "RECOVERY#2#ab")
+        );
         assert_eq!(reset_token("ab12"), Key::new("RESET#ab12", "RESET"));
         assert_eq!(throttle("LOGIN#MEMBER#100001", 7), Key::new("THROTTLE#LOGIN#MEMBER#100001", "W#7"));
         assert_eq!(outbox_mail("x1"), Key::new("OUTBOX#x1", "MAIL"));

@@ -16,6 +16,7 @@ pub mod profile;
 pub mod records;
 pub mod reset;
 pub mod retrying;
+pub mod second_factor;
 pub mod seed;
 pub mod throttle;
 

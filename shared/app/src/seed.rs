@@ -202,8 +202,13 @@ pub async fn demo(app: &App) -> Result<bool, SeedError> {
         }
     }
     for (id, name, role) in DEMO_STAFF {
-        let account =
-            StaffAccount { staff_id: StaffId::parse(id)?, name: name.into(), role, credentials: creds.clone() };
+        let account = StaffAccount {
+            staff_id: StaffId::parse(id)?,
+            name: name.into(),
+            role,
+            credentials: creds.clone(),
+            second_factor: Default::default(),
+        };
         tx = tx.write(records::put(
             records::item::<StaffRecord>(StaffRecord::key(&account.staff_id), &account),
             When::new_item(),

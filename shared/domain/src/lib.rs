@@ -21,6 +21,7 @@ pub mod password;
 pub mod payment;
 pub mod receipt;
 pub mod renewal_rule;
+pub mod second_factor;
 pub mod staff;
 pub mod table;
 pub mod unit_table;

@@ -177,6 +177,8 @@ impl From<AuthError> for ApiError {
                 let field = portal_domain::FieldError::new("current_password", message.clone());
                 ApiError::new(StatusCode::BAD_REQUEST, "wrong_current_password", message).with_fields(field.into())
             }
+            AuthError::SecondFactorFailed => ApiError::new(StatusCode::UNAUTHORIZED, "second_factor_failed", message),
+            AuthError::CodeAlreadyUsed => ApiError::new(StatusCode::UNAUTHORIZED, "code_already_used", message),
             AuthError::Fault(f) => f.into(),
         }
     }

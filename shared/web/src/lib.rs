@@ -19,6 +19,7 @@ pub mod next;
 pub mod payments_routes;
 pub mod receipts_routes;
 pub mod routes;
+pub mod second_factor;
 pub mod serve;
 pub mod session;
 pub mod staff_routes;

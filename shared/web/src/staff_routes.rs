@@ -6,7 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::{Json, Router};
 use portal_app::auth;
-use portal_domain::StaffRole;
+use portal_app::second_factor::{self, Answer, Challenge};
+use portal_domain::{StaffId, StaffRole};
 use serde::Deserialize;
 
 use axum::extract::{Path, Query};
@@ -18,15 +19,20 @@ use crate::applications_routes::path_member;
 use crate::device::{self, LoginOrigin};
 use crate::json::JsonBody;
 use crate::routes::{Access, Route};
+use crate::second_factor as pending;
 use crate::session::{self, Audience, StaffSession};
 use crate::{ApiError, AppState, routes, views};
 
 const REVIEWER: Access = Access::Staff(StaffRole::Reviewer);
+const ADMINISTRATOR: Access = Access::Staff(StaffRole::Administrator);
+/// The issuer an authenticator app lists the account under.
+const TOTP_ISSUER: &str = "循環器学会 事務局";
 const STAFF_CREDIT: &str = "/api/staff/members/{member_no}/credits/{credit_no}";
 
 pub fn routes() -> Vec<Route> {
     vec![
         Route::post("/api/staff/login", Access::Public, login),
+        Route::post("/api/staff/login/second-factor", Access::Public, second_factor),
         Route::post("/api/staff/logout", Access::Public, logout),
         Route::get("/api/staff/session", REVIEWER, current_session),
         Route::get("/api/staff/credits/pending", REVIEWER, pending),
@@ -37,6 +43,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/staff/members/{member_no}/invoices/{invoice_no}/postal-slip/cancel", REVIEWER, cancel_slip),
         Route::post("/api/staff/members/{member_no}/invoices/{invoice_no}/slip-payment", REVIEWER, slip_payment),
         Route::get("/api/staff/refunds", REVIEWER, refunds),
+        Route::post("/api/staff/accounts/{staff_id}/second-factor/reset", ADMINISTRATOR, reset_second_factor),
     ]
 }
 
@@ -51,18 +58,77 @@ pub(crate) struct LoginBody {
     password: String,
 }
 
+/// The password step. A right password does not log in yet: it answers which second
+/// step follows (enrolment with a fresh key, or the authenticator's code) and sets the
+/// short-lived pending-login cookie.
 async fn login(
     State(s): State<AppState>,
     origin: LoginOrigin,
     JsonBody(b): JsonBody<LoginBody>,
 ) -> Result<Response, ApiError> {
     let login = auth::login_staff(&s.app, &b.staff_id, &b.password, &origin.source(Audience::Staff)).await?;
+    let challenge = second_factor::challenge(&s.app, &login).await?;
+    let enrolment = match challenge {
+        Challenge::Code => None,
+        Challenge::Enrol(secret) => {
+            let uri = secret.otpauth_uri(TOTP_ISSUER, login.staff_id.as_str());
+            // A 160-bit key's URI always fits a QR code: failing here is a defect.
+            let qr = pending::qr_path(&uri).map_err(|_| ApiError::misconfigured("enrolment QR code"))?;
+            Some(views::Enrolment { secret: secret.to_base32(), otpauth_uri: uri, qr })
+        }
+    };
+    let step = if enrolment.is_some() { "enrol" } else { "code" };
+    tracing::info!(staff_id = %login.staff_id, step, "staff password accepted");
+    let cookie = pending::set_pending(&s, &login.staff_id, login.session_version);
+    Ok(([cookie], Json(views::StaffLoginStep { second_factor: step, enrolment })).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct SecondFactorBody {
+    /// The authenticator's 6-digit code.
+    code: String,
+    /// Or one of the recovery codes handed out at enrolment.
+    recovery_code: String,
+}
+
+/// The second step: the code (or a recovery code) finishes the login.
+async fn second_factor(
+    State(s): State<AppState>,
+    origin: LoginOrigin,
+    pending: pending::PendingLogin,
+    JsonBody(b): JsonBody<SecondFactorBody>,
+) -> Result<Response, ApiError> {
+    let answer =
+        if b.recovery_code.trim().is_empty() { Answer::Code(&b.code) } else { Answer::Recovery(&b.recovery_code) };
+    let from = origin.source(Audience::Staff);
+    let done = second_factor::complete(&s.app, &pending.staff_id, pending.session_version, answer, &from).await?;
+    let login = done.login;
     let now = s.app.now_epoch();
     let token = s.sessions.issue(Audience::Staff, login.staff_id.as_str(), login.session_version, now, now);
     tracing::info!(staff_id = %login.staff_id, "staff logged in");
     let known = device::remember(&s, Audience::Staff, &auth::staff_device_account(login.staff_id.as_str()), &origin);
-    let body = views::StaffSession::new(login.staff_id, login.name, login.role);
-    Ok((AppendHeaders([session::set_cookie(&s, Audience::Staff, &token), known]), Json(body)).into_response())
+    let body = views::StaffLoggedIn {
+        session: views::StaffSession::new(login.staff_id, login.name, login.role),
+        recovery_codes: done.recovery_codes.iter().map(|c| c.display()).collect(),
+    };
+    let cookies = [session::set_cookie(&s, Audience::Staff, &token), known, pending::clear_pending(&s)];
+    Ok((AppendHeaders(cookies), Json(body)).into_response())
+}
+
+/// An administrator resets another account's second factor (a lost phone): its
+/// sessions end and its next login enrols again.
+async fn reset_second_factor(
+    State(s): State<AppState>,
+    st: StaffSession,
+    Path(target): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let target = StaffId::parse(&target).map_err(|_| ApiError::not_found())?;
+    if !second_factor::reset(&s.app, &target).await? {
+        return Err(ApiError::not_found());
+    }
+    tracing::info!(by = %st.staff_id, target = %target, "second factor reset");
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Public: logging out without a (valid) session just clears the cookie.

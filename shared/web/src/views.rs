@@ -59,6 +59,31 @@ pub struct StaffSession {
     pub role_label: &'static str,
 }
 
+/// The answer to a right password: which second step follows.
+#[derive(Debug, Serialize)]
+pub struct StaffLoginStep {
+    /// `enrol` (first login: set up an authenticator) or `code`.
+    pub second_factor: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enrolment: Option<Enrolment>,
+}
+
+/// A fresh key to enrol: as QR code and as text for typing in by hand.
+#[derive(Debug, Serialize)]
+pub struct Enrolment {
+    pub secret: String,
+    pub otpauth_uri: String,
+    pub qr: crate::second_factor::QrPath,
+}
+
+/// A finished staff login; on enrolment with the recovery codes, shown this once.
+#[derive(Debug, Serialize)]
+pub struct StaffLoggedIn {
+    #[serde(flatten)]
+    pub session: StaffSession,
+    pub recovery_codes: Vec<String>,
+}
+
 impl StaffSession {
     pub fn new(staff_id: StaffId, name: String, role: StaffRole) -> Self {
         StaffSession { staff_id, name, role, role_label: role.label() }

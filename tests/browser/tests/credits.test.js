@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  DEMO_PASSWORD, launchBrowser, loginMember, mails, pageApi, pathOf, settledValue, valueOf, waitForNewMail, withPage,
+  DEMO_PASSWORD, launchBrowser, loginMember, loginStaff, mails, pageApi, pathOf, settledValue, valueOf, waitForNewMail,
+  withPage,
 } from './harness.js';
 
 const MEMBER = '100003';
@@ -130,10 +131,7 @@ async function apiPending(page, memberNo, form) {
 async function openStaffQueue(page) {
   await page.goto('/admin/');
   await page.waitForURL((u) => u.pathname === '/admin/login.html');
-  await page.getByLabel('職員ID', { exact: true }).fill('staff01');
-  await page.getByLabel('パスワード', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-  await page.getByRole('heading', { name: '事務局ホーム', exact: true }).waitFor();
+  await loginStaff(page, 'staff01');
   await page.getByRole('link', { name: '自己申告の決裁', exact: true }).click();
   await page.waitForURL((u) => u.pathname === '/admin/credits.html');
   await page.getByRole('heading', { name: '自己申告の決裁', exact: true, level: 1 }).waitFor();

@@ -1,6 +1,10 @@
 // Shared set-up of the browser tests: one headless Chromium per test file, one fresh
 // context per test, and checks that no page broke the CSP or threw.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const PORTAL_URL = (process.env.PORTAL_URL || '').replace(/\/+$/, '');
@@ -154,4 +158,76 @@ export async function waitForNewMail(to, before, pattern, timeoutMs = 10_000) {
 function addressMatches(field, to) {
   const list = Array.isArray(field) ? field : [field];
   return list.some((a) => String(a).toLowerCase().includes(to.toLowerCase()));
+}
+
+// ---------------------------------------------------------------- staff login (TOTP)
+
+/**
+ * The code an authenticator shows for a base32 key at unix time t (RFC 6238: HMAC-SHA1,
+ * 6 digits, 30-second steps) — the test's own authenticator app.
+ */
+export function totpCode(secretBase32, t = Date.now() / 1000) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/\s+/g, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(t / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+
+// Keys and recovery codes enrolled during this run, shared by the test files (each
+// runs in its own process) through a file named after the portal under test.
+const keyFile = join(tmpdir(), `portal-browser-staff-keys-${new URL(PORTAL_URL).port}.json`);
+const loadKeys = () => { try { return JSON.parse(readFileSync(keyFile, 'utf8')); } catch { return {}; } };
+const saveKeys = (keys) => writeFileSync(keyFile, JSON.stringify(keys));
+
+/** The two second-step forms of the login page (only the one shown is in the a11y tree). */
+export const enrolForm = (page) => page.getByRole('form', { name: '認証アプリの登録' });
+export const codeForm = (page) => page.getByRole('form', { name: '確認コードの入力' });
+
+/**
+ * 事務局ログイン on the login page: password, then the second step. The first login of
+ * the run enrols the authenticator (reading the key shown for manual entry) and keeps
+ * the recovery codes; later logins type the current code, or a recovery code when the
+ * current 30-second code was already used (a code is accepted once).
+ */
+export async function loginStaff(page, staffId = 'staff01') {
+  await page.goto('/admin/login.html');
+  await page.getByLabel('職員ID', { exact: true }).fill(staffId);
+  await page.getByLabel('パスワード', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+  const enrol = page.getByRole('heading', { name: '認証アプリの登録', exact: true });
+  const codeStep = page.getByRole('heading', { name: '確認コードの入力', exact: true });
+  await enrol.or(codeStep).waitFor();
+  const keys = loadKeys();
+  if (await enrol.isVisible()) {
+    const secret = (await page.locator('#totp-secret').innerText()).replace(/\s+/g, '');
+    const step = Math.floor(Date.now() / 30000);
+    await enrolForm(page).getByLabel('確認コード', { exact: true }).fill(totpCode(secret));
+    await page.getByRole('button', { name: '登録してログイン', exact: true }).click();
+    const list = page.getByRole('region', { name: 'リカバリーコード' }).getByRole('listitem');
+    await list.first().waitFor();
+    keys[staffId] = { secret, recovery: await list.allInnerTexts(), lastStep: step };
+    saveKeys(keys);
+    await page.getByRole('link', { name: '保管しました。事務局ホームへ', exact: true }).click();
+  } else {
+    const k = keys[staffId];
+    assert.ok(k, `no enrolled key for ${staffId} in ${keyFile}`);
+    const step = Math.floor(Date.now() / 30000);
+    if (step > k.lastStep) {
+      await codeForm(page).getByLabel('確認コード', { exact: true }).fill(totpCode(k.secret));
+      k.lastStep = step;
+    } else {
+      await page.getByRole('button', { name: 'リカバリーコードを使う', exact: true }).click();
+      await page.getByRole('textbox', { name: 'リカバリーコード', exact: true }).fill(k.recovery.pop());
+    }
+    saveKeys(keys);
+    await page.getByRole('button', { name: '確認', exact: true }).click();
+  }
+  await page.waitForURL((u) => u.pathname === '/admin/' || u.pathname === '/admin/index.html');
+  await page.getByRole('heading', { name: '事務局ホーム', exact: true }).waitFor();
 }

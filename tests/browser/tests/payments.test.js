@@ -19,7 +19,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  DEMO_PASSWORD, assertNoProblems, launchBrowser, loginMember, mails, openPage, pageApi, valueOf, waitForNewMail, withPage,
+  DEMO_PASSWORD, assertNoProblems, launchBrowser, loginMember, loginStaff, mails, openPage, pageApi, valueOf,
+  waitForNewMail, withPage,
 } from './harness.js';
 
 const SHOTS = '/tmp/shots';
@@ -196,14 +197,6 @@ async function payLater(page, invoiceNo) {
 
 // ---------------------------------------------------------------- staff
 
-async function loginStaff(page) {
-  await page.goto('/admin/login.html');
-  await page.getByLabel('職員ID', { exact: true }).fill('staff01');
-  await page.getByLabel('パスワード', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-  await page.waitForURL((u) => u.pathname === '/admin/' || u.pathname === '/admin/index.html');
-  await page.getByRole('heading', { name: '事務局ホーム', exact: true }).waitFor();
-}
 
 describe('STEP② 年会費 and STEP⑤ 更新料のお支払い', { timeout: 300_000 }, () => {
   let browser;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  DEMO_PASSWORD, assertNoProblems, launchBrowser, loginMember, mails, openPage, pageApi, pathOf,
+  DEMO_PASSWORD, assertNoProblems, launchBrowser, loginMember, loginStaff, mails, openPage, pageApi, pathOf,
   valueOf, waitForNewMail,
 } from './harness.js';
 
@@ -235,11 +235,7 @@ describe('member portal in a browser', { timeout: 120_000 }, () => {
       await page.goto('/admin/');
       await page.waitForURL((u) => u.pathname === '/admin/login.html');
       await page.getByRole('heading', { name: '事務局ログイン', exact: true }).waitFor();
-      await page.getByLabel('職員ID', { exact: true }).fill('staff01');
-      await page.getByLabel('パスワード', { exact: true }).fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-      await page.waitForURL((u) => u.pathname === '/admin/' || u.pathname === '/admin/index.html');
-      await page.getByRole('heading', { name: '事務局ホーム', exact: true }).waitFor();
+      await loginStaff(page, 'staff01');
       await page.getByText('審査担当', { exact: true }).waitFor();
       await page.getByText('審査待ちの申請はありません。', { exact: true }).waitFor();
       await page.getByRole('button', { name: 'ログアウト', exact: true }).waitFor();

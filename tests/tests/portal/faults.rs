@@ -222,7 +222,9 @@ const COVERED: &[&str] = &[
     "POST /api/members/{member_no}/credits/{credit_no}/request-approval",
     "POST /api/members/{member_no}/credits/{credit_no}/withdraw",
     "POST /api/staff/login",
+    "POST /api/staff/login/second-factor",
     "POST /api/staff/logout",
+    "POST /api/staff/accounts/{staff_id}/second-factor/reset",
     "POST /api/staff/members/{member_no}/credits/{credit_no}/decision",
     "POST /api/members/{member_no}/invoices/{invoice_no}/postal-slip",
     "POST /api/staff/members/{member_no}/invoices/{invoice_no}/postal-slip/cancel",
@@ -315,5 +317,12 @@ async fn credits_payments_and_staff_actions_are_clear_under_faults() {
     let anon = app.browser();
     let login = json!({ "staff_id": "staff01", "password": DEMO_PASSWORD });
     under_faults(&app, &people, "事務局ログイン", || anon.post("/api/staff/login", login.clone()), 200).await;
+    let code = app.staff_keys.lock().unwrap().get_mut("staff01").unwrap().recovery_codes.pop().unwrap();
+    let second = json!({ "recovery_code": code });
+    let second_step = || anon.post("/api/staff/login/second-factor", second.clone());
+    under_faults(&app, &people, "事務局ログイン（確認コード）", second_step, 200).await;
     under_faults(&app, &people, "事務局ログアウト", || anon.post("/api/staff/logout", json!({})), 204).await;
+    let admin = app.login_staff("admin01").await;
+    let reset = || admin.post("/api/staff/accounts/staff01/second-factor/reset", json!({}));
+    under_faults(&app, &people, "二要素認証のリセット", reset, 204).await;
 }

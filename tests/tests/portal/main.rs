@@ -13,6 +13,7 @@ mod http_login;
 mod http_members;
 mod http_password;
 mod http_payments;
+mod http_second_factor;
 mod least_privilege;
 mod model;
 mod outbox;

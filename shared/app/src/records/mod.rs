@@ -30,7 +30,10 @@ pub use application::{ApplicationRecord, OpenApplication, OpenApplicationRecord,
 pub use counter::{Sequence, SequenceRecord};
 pub use credit::{CreditRecord, SelfReportTotal, SelfReportTotalRecord, UnitRecord};
 pub use invoice::{InvoiceRecord, NotificationLog, NotificationLogRecord, PaymentAttemptRecord};
-pub use member::{Credentials, MemberAuthRecord, MemberRecord, StaffAccount, StaffRecord};
+pub use member::{
+    Credentials, MemberAuthRecord, MemberRecord, RecoveryCodeEntry, RecoveryCodeRecord, SecondFactor, StaffAccount,
+    StaffRecord,
+};
 pub use outbox::{MailState, OutboxMail, OutboxRecord, Suppression, SuppressionRecord};
 pub use partition::MemberPartition;
 pub use reset::{ResetToken, ResetTokenRecord};

@@ -41,6 +41,10 @@ impl TestClock {
         self.offset_secs.fetch_add(secs, Ordering::SeqCst);
     }
 
+    pub fn now_secs(&self) -> i64 {
+        self.now().timestamp()
+    }
+
     /// Stops the clock, for tests that check durations to the second.
     pub fn freeze(&self) {
         *self.frozen.lock().unwrap() = Some(Utc::now());
@@ -150,6 +154,15 @@ pub struct TestApp {
     pub faults: Arc<Faults>,
     pub mailbox: Mailbox,
     pub state: AppState,
+    /// Each staff account's enrolled authenticator key and unused recovery codes, as
+    /// [`TestApp::login_staff`] enrolled them.
+    pub staff_keys: std::sync::Mutex<std::collections::HashMap<String, StaffKey>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StaffKey {
+    pub secret: String,
+    pub recovery_codes: Vec<String>,
 }
 
 pub const SECRET: &[u8] = b"test-session-secret-0123456789abcdef-0123456789";
@@ -234,7 +247,7 @@ pub async fn spawn_with(backend: Backend, files_at: FilesAt, wrap: Wrap) -> Test
         portal_local::serve(listener, router, std::future::pending()).await.unwrap();
     });
     store.take();
-    TestApp { provider, url, addr, clock, store, faults, mailbox, state }
+    TestApp { provider, url, addr, clock, store, faults, mailbox, state, staff_keys: Default::default() }
 }
 
 impl TestApp {
@@ -262,12 +275,45 @@ impl TestApp {
         b
     }
 
+    /// Logs staff in with password and second factor: the first login of an account
+    /// enrols its authenticator (the key is kept); later ones type a recovery code, so
+    /// no test waits for the next 30-second step.
     pub async fn login_staff(&self, staff_id: &str) -> Browser {
         let b = self.browser();
         let res =
             b.post("/api/staff/login", serde_json::json!({ "staff_id": staff_id, "password": DEMO_PASSWORD })).await;
         assert_eq!(res.status(), 200);
+        let step: Value = res.json().await.unwrap();
+        let answer = if step["second_factor"] == "enrol" {
+            let secret = step["enrolment"]["secret"].as_str().unwrap().to_owned();
+            serde_json::json!({ "code": self.totp_code(&secret) })
+        } else {
+            let code = self.staff_keys.lock().unwrap().get_mut(staff_id).and_then(|k| k.recovery_codes.pop());
+            serde_json::json!({ "recovery_code": code.expect("a recovery code left") })
+        };
+        let res = b.post("/api/staff/login/second-factor", answer).await;
+        assert_eq!(res.status(), 200);
+        let done: Value = res.json().await.unwrap();
+        if step["second_factor"] == "enrol" {
+            let codes = done["recovery_codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned());
+            let key = StaffKey {
+                secret: step["enrolment"]["secret"].as_str().unwrap().to_owned(),
+                recovery_codes: codes.collect(),
+            };
+            self.staff_keys.lock().unwrap().insert(staff_id.to_owned(), key);
+        }
         b
+    }
+
+    /// The code an authenticator with `secret` shows now (by the app's clock).
+    pub fn totp_code(&self, secret: &str) -> String {
+        self.totp_code_at(secret, 0)
+    }
+
+    /// The code it showed (or will show) `offset_secs` from now.
+    pub fn totp_code_at(&self, secret: &str, offset_secs: i64) -> String {
+        let key = portal_domain::second_factor::TotpSecret::from_base32(secret).unwrap();
+        key.code_at((self.clock.now().timestamp() + offset_secs) as u64)
     }
 
     /// Runs the outbox sender once, then returns the mails to `to`, newest first.
