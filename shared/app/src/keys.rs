@@ -92,6 +92,12 @@ pub fn credit(m: MemberNo, credit_no: &CreditNo) -> Key {
 }
 pub const CREDIT_PREFIX: &str = "CREDIT#";
 
+/// The mark of one imported meeting attendance (member + unit code + date): put on the
+/// condition that it is new, with the credit, so a row imported twice makes one credit.
+pub fn attendance_mark(m: MemberNo, unit: &UnitCode, date: NaiveDate) -> Key {
+    Key::new(member_pk(m), format!("ATTENDANCE#{unit}#{date}"))
+}
+
 /// The member's self-reported units holding a place under the cap, per 認定期間.
 pub fn self_report_total(m: MemberNo, period_end: NaiveDate) -> Key {
     Key::new(member_pk(m), format!("SELF_REPORT#{period_end}"))
@@ -185,6 +191,11 @@ mod tests {
         assert_eq!(submitted_application(m, end), Key::new("MEMBER#100001", "SUBMITTED#2027-03-31"));
         assert_eq!(invoice(m, &InvoiceNo::new(2026, 7)), Key::new("MEMBER#100001", "INVOICE#INV-2026-000007"));
         assert_eq!(credit(m, &CreditNo::new(1)), Key::new("MEMBER#100001", "CREDIT#C-000001"));
+        let day = NaiveDate::from_ymd_opt(2026, 5, 17).unwrap();
+        assert_eq!(
+            attendance_mark(m, &UnitCode::parse("MTG-AN").unwrap(), day),
+            Key::new("MEMBER#100001", "ATTENDANCE#MTG-AN#2026-05-17")
+        );
         assert_eq!(counter("APPLICATION#2026"), Key::new("COUNTER", "APPLICATION#2026"));
         assert_eq!(renewal_rule(), Key::new("RULE", "RENEWAL"));
         let order = OrderId::new(m, &InvoiceNo::new(2026, 7), 1);

@@ -2,6 +2,7 @@
 //! layer calls these; adapters (DynamoDB/SQLite, SES/mailbox) are passed in.
 
 pub mod applications;
+pub mod attendance;
 pub mod auth;
 pub mod billing;
 pub mod credits;

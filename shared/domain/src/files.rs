@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::{CreditNo, MemberNo};
+use crate::{CreditNo, MemberNo, StaffId};
 
 /// Where a proof file is stored: always under its member's and credit's prefix,
 /// `proofs/<member>/<credit>/<id>`, with an id the server generated.
@@ -28,9 +28,28 @@ impl FileKey {
         ok.then(|| FileKey(raw.to_owned()))
     }
 
-    /// Any key of the proof-file shape (for the local file routes, which check a
-    /// signature too).
+    /// Where staff upload an attendance CSV for import: `imports/<staff>/<id>`. Never
+    /// attached, so the storage removes it after a day.
+    pub const IMPORTS: &'static str = "imports";
+
+    pub fn import(staff: &StaffId, id: &str) -> Self {
+        FileKey(format!("{}/{staff}/{id}", Self::IMPORTS))
+    }
+
+    /// The key a client names, if it is one of this staff member's import files.
+    pub fn parse_import_for(raw: &str, staff: &StaffId) -> Option<Self> {
+        let id = raw.strip_prefix(&format!("{}/{staff}/", Self::IMPORTS))?;
+        let ok = (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_hexdigit());
+        ok.then(|| FileKey(raw.to_owned()))
+    }
+
+    /// Any key of the proof-file or import-file shape (for the local file routes,
+    /// which check a signature too).
     pub fn parse(raw: &str) -> Option<Self> {
+        if let Some(rest) = raw.strip_prefix(&format!("{}/", Self::IMPORTS)) {
+            let staff = StaffId::parse(rest.split('/').next()?).ok()?;
+            return Self::parse_import_for(raw, &staff);
+        }
         let mut parts = raw.split('/');
         let (Some(prefix), Some(m), Some(c), Some(id), None) =
             (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
@@ -141,5 +160,18 @@ mod tests {
             assert_eq!(FileKey::parse(bad), None, "{bad}");
         }
         assert_eq!(k.id(), "0123456789abcdef");
+    }
+
+    #[test]
+    fn import_keys_stay_under_their_staff_member() {
+        let s = StaffId::parse("staff01").unwrap();
+        let k = FileKey::import(&s, "0123456789abcdef");
+        assert_eq!(k.as_str(), "imports/staff01/0123456789abcdef");
+        assert_eq!(FileKey::parse_import_for(k.as_str(), &s), Some(k.clone()));
+        assert_eq!(FileKey::parse(k.as_str()), Some(k.clone()));
+        assert_eq!(FileKey::parse_import_for(k.as_str(), &StaffId::parse("admin01").unwrap()), None);
+        for bad in ["imports/staff01/../x", "imports/staff01/0123456789abcdef/x", "imports/STAFF 01/0123456789abcdef"] {
+            assert_eq!(FileKey::parse(bad), None, "{bad}");
+        }
     }
 }

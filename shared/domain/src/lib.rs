@@ -2,6 +2,7 @@
 //! (traits) that adapters implement. Nothing here performs I/O.
 
 pub mod application;
+pub mod attendance;
 pub mod base_qualification;
 pub mod business_day;
 pub mod cert;

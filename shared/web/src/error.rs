@@ -7,6 +7,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use portal_app::attendance::ImportError;
 use portal_app::{AccessError, ApplicationError, AuthError, CreditError, Fault, PaymentError, ResetError};
 use portal_domain::FieldErrors;
 use portal_domain::table::StoreError;
@@ -91,6 +92,18 @@ impl ApiError {
 
     fn invalid(fields: FieldErrors, message: String) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_input", message).with_fields(fields)
+    }
+
+    /// One field's problem, its message as the answer's.
+    pub fn invalid_field(field: portal_domain::FieldError) -> Self {
+        let message = field.message.clone();
+        Self::invalid(field.into(), message)
+    }
+
+    /// A stored file over its limit (the request itself was small).
+    fn payload_too_large_file(message: String) -> Self {
+        let field = portal_domain::FieldError::new("file", message.clone());
+        Self::new(StatusCode::BAD_REQUEST, "csv_refused", message).with_fields(field.into())
     }
 
     pub fn payload_too_large() -> Self {
@@ -237,6 +250,22 @@ impl From<CreditError> for ApiError {
             }
             CreditError::NoCertification => conflict("no_certification"),
             CreditError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<ImportError> for ApiError {
+    fn from(e: ImportError) -> Self {
+        let message = e.to_string();
+        match e {
+            ImportError::Invalid(field) => ApiError::invalid_field(field),
+            ImportError::FileMissing => ApiError::new(StatusCode::NOT_FOUND, "file_missing", message),
+            ImportError::Csv(portal_domain::csv::CsvError::TooLarge) => ApiError::payload_too_large_file(message),
+            ImportError::Csv(_) | ImportError::Header(_) => {
+                let field = portal_domain::FieldError::new("file", message.clone());
+                ApiError::new(StatusCode::BAD_REQUEST, "csv_refused", message).with_fields(field.into())
+            }
+            ImportError::Fault(f) => f.into(),
         }
     }
 }

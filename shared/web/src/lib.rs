@@ -3,6 +3,7 @@
 //! under `lambda_http` on AWS and merged into one server in `portal-local`.
 
 pub mod applications_routes;
+pub mod attendance_routes;
 pub mod auth_routes;
 pub mod billing_routes;
 pub mod client;

@@ -23,7 +23,7 @@ use crate::second_factor as pending;
 use crate::session::{self, Audience, StaffSession};
 use crate::{ApiError, AppState, routes, views};
 
-const REVIEWER: Access = Access::Staff(StaffRole::Reviewer);
+pub(crate) const REVIEWER: Access = Access::Staff(StaffRole::Reviewer);
 const ADMINISTRATOR: Access = Access::Staff(StaffRole::Administrator);
 /// The issuer an authenticator app lists the account under.
 const TOTP_ISSUER: &str = "循環器学会 事務局";
@@ -45,6 +45,9 @@ pub fn routes() -> Vec<Route> {
         Route::get("/api/staff/refunds", REVIEWER, refunds),
         Route::post("/api/staff/accounts/{staff_id}/second-factor/reset", ADMINISTRATOR, reset_second_factor),
     ]
+    .into_iter()
+    .chain(crate::attendance_routes::routes())
+    .collect()
 }
 
 pub fn router(state: AppState) -> Router {

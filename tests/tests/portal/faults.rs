@@ -225,6 +225,9 @@ const COVERED: &[&str] = &[
     "POST /api/staff/login/second-factor",
     "POST /api/staff/logout",
     "POST /api/staff/accounts/{staff_id}/second-factor/reset",
+    "POST /api/staff/attendance/uploads",
+    "POST /api/staff/attendance/preview",
+    "POST /api/staff/attendance/import",
     "POST /api/staff/members/{member_no}/credits/{credit_no}/decision",
     "POST /api/members/{member_no}/invoices/{invoice_no}/postal-slip",
     "POST /api/staff/members/{member_no}/invoices/{invoice_no}/postal-slip/cancel",
@@ -312,6 +315,17 @@ async fn credits_payments_and_staff_actions_are_clear_under_faults() {
     let paid_on = json!({ "paid_on": app.state.app.clock.today().to_string() });
     let slip_paid = format!("/api/staff/members/100001/invoices/{fee}/slip-payment");
     under_faults(&app, &people, "払込票の入金", || staff.post(&slip_paid, paid_on.clone()), 200).await;
+
+    // 参加記録の取込: the ticket, the preview and a batch of 「取込」.
+    let ticket = || staff.post("/api/staff/attendance/uploads", json!({ "size": 10 }));
+    under_faults(&app, &people, "取込ファイルのアップロード先", ticket, 201).await;
+    let csv = "会員番号,氏名,単位コード,日付\r\n100001,循環 太郎,RM-ATT,2026-06-01\r\n";
+    let key = crate::http_attendance::upload(&staff, csv.as_bytes()).await;
+    let file = json!({ "key": key, "encoding": "auto", "from": 0, "count": 100 });
+    let preview = || staff.post("/api/staff/attendance/preview", file.clone());
+    under_faults(&app, &people, "取込の確認", preview, 200).await;
+    let import = || staff.post("/api/staff/attendance/import", file.clone());
+    under_faults(&app, &people, "取込", import, 200).await;
 
     // Staff log in and out.
     let anon = app.browser();

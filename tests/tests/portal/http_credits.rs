@@ -37,7 +37,7 @@ pub(crate) async fn upload(b: &Browser, member: &str, no: &str, declared: &str, 
 }
 
 /// Sends `body` to a ticket's URL with its headers (a `Content-Type` override to lie).
-async fn put(ticket: &Value, body: &[u8], content_type: Option<&str>) -> u16 {
+pub(crate) async fn put(ticket: &Value, body: &[u8], content_type: Option<&str>) -> u16 {
     let mut req = reqwest::Client::new().put(ticket["url"].as_str().unwrap()).body(body.to_vec());
     for (k, v) in ticket["headers"].as_object().unwrap() {
         let v = if k.eq_ignore_ascii_case("content-type") {

@@ -83,6 +83,11 @@ impl Table for RecordingTable {
 /// its tag, HeadObject and GetObject (both `s3:GetObject`), the tag moved on attach.
 struct RecordingFiles(Arc<dyn ProofFiles>);
 
+/// The bucket prefix a key lives under (the template grants per prefix).
+fn prefix(key: &FileKey) -> &'static str {
+    if key.as_str().starts_with("imports/") { "imports" } else { "proofs" }
+}
+
 #[async_trait]
 impl ProofFiles for RecordingFiles {
     async fn upload_ticket(
@@ -93,28 +98,28 @@ impl ProofFiles for RecordingFiles {
         now: DateTime<Utc>,
         valid_for: std::time::Duration,
     ) -> Result<UploadTicket, FilesError> {
-        note("s3:PutObject", "proofs");
-        note("s3:PutObjectTagging", "proofs");
+        note("s3:PutObject", prefix(key));
+        note("s3:PutObjectTagging", prefix(key));
         self.0.upload_ticket(key, content_type, size, now, valid_for).await
     }
 
     async fn head(&self, key: &FileKey) -> Result<Option<StoredFile>, FilesError> {
-        note("s3:GetObject", "proofs");
+        note("s3:GetObject", prefix(key));
         self.0.head(key).await
     }
 
     async fn first_bytes(&self, key: &FileKey, n: usize) -> Result<Vec<u8>, FilesError> {
-        note("s3:GetObject", "proofs");
+        note("s3:GetObject", prefix(key));
         self.0.first_bytes(key, n).await
     }
 
     async fn attach(&self, key: &FileKey) -> Result<(), FilesError> {
-        note("s3:PutObjectTagging", "proofs");
+        note("s3:PutObjectTagging", prefix(key));
         self.0.attach(key).await
     }
 
     async fn delete(&self, key: &FileKey) -> Result<(), FilesError> {
-        note("s3:DeleteObject", "proofs");
+        note("s3:DeleteObject", prefix(key));
         self.0.delete(key).await
     }
 
@@ -125,7 +130,7 @@ impl ProofFiles for RecordingFiles {
         now: DateTime<Utc>,
         valid_for: std::time::Duration,
     ) -> Result<String, FilesError> {
-        note("s3:GetObject", "proofs");
+        note("s3:GetObject", prefix(key));
         self.0.download_link(key, file_name, now, valid_for).await
     }
 }
@@ -289,6 +294,11 @@ async fn tour(app: &TestApp) {
     let paid_on = json!({ "paid_on": app.state.app.clock.today().to_string() });
     ok(staff.post(&format!("{staff_inv}/slip-payment"), paid_on).await, "slip paid").await;
     ok(staff.get("/api/staff/refunds").await, "refunds").await;
+    // 参加記録の取込: upload, preview, import.
+    let csv = "会員番号,氏名,単位コード,日付\r\n100003,血管 次郎,RM-ATT,2026-06-01\r\n";
+    let key = crate::http_attendance::upload(&staff, csv.as_bytes()).await;
+    assert_eq!(crate::http_attendance::preview(&staff, &key, "auto").await.0, 200);
+    assert_eq!(crate::http_attendance::import_all(&staff, &key, 10).await, 1);
     ok(staff.post("/api/staff/logout", json!({})).await, "staff logout").await;
 
     // The two functions that are loops, not routes.
@@ -346,6 +356,8 @@ fn resource_kind(debug: &str) -> String {
         "table"
     } else if debug.contains("ProofBucket.Arn}/proofs/*") {
         "proofs"
+    } else if debug.contains("ProofBucket.Arn}/imports/*") {
+        "imports"
     } else if debug.contains(":ses:") {
         "ses"
     } else if debug.contains("JwtSecret") {

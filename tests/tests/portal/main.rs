@@ -7,6 +7,7 @@ mod common;
 mod conformance;
 mod faults;
 mod http_applications;
+mod http_attendance;
 mod http_credits;
 mod http_hardening;
 mod http_login;

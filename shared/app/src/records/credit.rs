@@ -26,6 +26,27 @@ impl CreditRecord {
     }
 }
 
+/// An imported attendance (see `keys::attendance_mark`): which credit it made.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AttendanceMark {
+    pub credit_no: CreditNo,
+    /// The staff member whose import made it.
+    pub imported_by: String,
+}
+
+pub struct AttendanceMarkRecord;
+
+impl Record for AttendanceMarkRecord {
+    type Value = AttendanceMark;
+    const TYPE: &'static str = "attendance_mark";
+}
+
+impl AttendanceMarkRecord {
+    pub fn key(m: MemberNo, unit: &UnitCode, date: NaiveDate) -> Key {
+        keys::attendance_mark(m, unit, date)
+    }
+}
+
 /// Self-reported units awaiting decision or approved in one 認定期間: the request
 /// that adds units may only do so while the total stays within the cap.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

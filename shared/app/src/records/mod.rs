@@ -28,7 +28,9 @@ use serde_json::{Map, Value};
 
 pub use application::{ApplicationRecord, OpenApplication, OpenApplicationRecord, SubmittedMarker, SubmittedRecord};
 pub use counter::{Sequence, SequenceRecord};
-pub use credit::{CreditRecord, SelfReportTotal, SelfReportTotalRecord, UnitRecord};
+pub use credit::{
+    AttendanceMark, AttendanceMarkRecord, CreditRecord, SelfReportTotal, SelfReportTotalRecord, UnitRecord,
+};
 pub use invoice::{InvoiceRecord, NotificationLog, NotificationLogRecord, PaymentAttemptRecord};
 pub use member::{
     Credentials, MemberAuthRecord, MemberRecord, RecoveryCodeEntry, RecoveryCodeRecord, SecondFactor, StaffAccount,

@@ -6,8 +6,9 @@ use portal_domain::table::Item;
 use portal_domain::{Application, Credit, Invoice, Member};
 
 use super::{
-    ApplicationRecord, CreditRecord, InvoiceRecord, MemberAuthRecord, MemberRecord, OpenApplicationRecord,
-    PaymentAttemptRecord, Record, RecordError, RecordFault, SelfReportTotalRecord, SubmittedRecord, decode, type_of,
+    ApplicationRecord, AttendanceMarkRecord, CreditRecord, InvoiceRecord, MemberAuthRecord, MemberRecord,
+    OpenApplicationRecord, PaymentAttemptRecord, Record, RecordError, RecordFault, SelfReportTotalRecord,
+    SubmittedRecord, decode, type_of,
 };
 
 #[derive(Default, Debug)]
@@ -21,6 +22,8 @@ pub struct MemberPartition {
     pub self_report_totals: Vec<(chrono::NaiveDate, i64)>,
     /// Checkout attempts (provider orders) of the member's invoices.
     pub attempts: Vec<portal_domain::PaymentAttempt>,
+    /// Attendances already imported: (unit code, date).
+    pub attendance: std::collections::BTreeSet<(portal_domain::UnitCode, chrono::NaiveDate)>,
 }
 
 impl MemberPartition {
@@ -50,6 +53,21 @@ impl MemberPartition {
                             cause: RecordFault::WrongType(Some("a key without its period".into())),
                         })?;
                     p.self_report_totals.push((end, decode::<SelfReportTotalRecord>(item)?.units));
+                }
+                Some(AttendanceMarkRecord::TYPE) => {
+                    decode::<AttendanceMarkRecord>(item)?;
+                    let mut parts = item.key.sk.splitn(3, '#').skip(1);
+                    let unit = parts.next().and_then(|u| portal_domain::UnitCode::parse(u).ok());
+                    let date = parts.next().and_then(|d| d.parse().ok());
+                    let (Some(unit), Some(date)) = (unit, date) else {
+                        return Err(RecordError {
+                            pk: item.key.pk.clone(),
+                            sk: item.key.sk.clone(),
+                            expected: AttendanceMarkRecord::TYPE,
+                            cause: RecordFault::WrongType(Some("a key without unit and date".into())),
+                        });
+                    };
+                    p.attendance.insert((unit, date));
                 }
                 // Markers that keep rules atomic; nothing on a page reads them.
                 Some(OpenApplicationRecord::TYPE | SubmittedRecord::TYPE) => {}
