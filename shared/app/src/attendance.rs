@@ -138,7 +138,7 @@ pub async fn preview(
     encoding: Option<CsvEncoding>,
 ) -> Result<Preview, ImportError> {
     let (rows, encoding) = load(files, staff, raw_key, encoding).await?;
-    let checked = check(app, rows).await?;
+    let checked = check(app, rows, &units(app).await?).await?;
     let counts = tally(&checked);
     let refused = checked.into_iter().filter(|r| matches!(r.status, RowStatus::Refused(_))).take(MAX_LISTED).collect();
     Ok(Preview { encoding, counts, refused })
@@ -158,8 +158,9 @@ pub async fn import(
     let total = rows.len();
     let end = from.saturating_add(count.clamp(1, 5000)).min(total);
     let batch: Vec<ReadRow> = rows.into_iter().skip(from).take(end.saturating_sub(from)).collect();
-    let mut checked = check(app, batch).await?;
-    let created = write(app, staff, &mut checked).await?;
+    let units = units(app).await?;
+    let mut checked = check(app, batch, &units).await?;
+    let created = write(app, staff, &mut checked, &units).await?;
     Ok(Batch { counts: tally(&checked), created, next: (end < total).then_some(end), rows: total })
 }
 
@@ -177,8 +178,15 @@ fn tally(rows: &[CheckedRow]) -> Counts {
 
 /// The checks that need the store: the member (one partition Query per member, a few
 /// at a time), the name, the unit code on that date, the 認定期間, and earlier imports.
-async fn check(app: &App, rows: Vec<ReadRow>) -> Result<Vec<CheckedRow>, ImportError> {
-    let units: HashMap<UnitCode, UnitEntry> = unit_table(app).await?.into_iter().map(|u| (u.code.clone(), u)).collect();
+async fn units(app: &App) -> Result<HashMap<UnitCode, UnitEntry>, Fault> {
+    Ok(unit_table(app).await?.into_iter().map(|u| (u.code.clone(), u)).collect())
+}
+
+async fn check(
+    app: &App,
+    rows: Vec<ReadRow>,
+    units: &HashMap<UnitCode, UnitEntry>,
+) -> Result<Vec<CheckedRow>, ImportError> {
     let mut members: Vec<MemberNo> = rows.iter().filter_map(|r| r.outcome.as_ref().ok()).map(|r| r.member_no).collect();
     members.sort_unstable();
     members.dedup();
@@ -188,7 +196,7 @@ async fn check(app: &App, rows: Vec<ReadRow>) -> Result<Vec<CheckedRow>, ImportE
         .map(|read| {
             let status = match &read.outcome {
                 Err(problems) => RowStatus::Refused(problems.clone()),
-                Ok(row) => judge(row, partitions.get(&row.member_no).and_then(Option::as_ref), &units),
+                Ok(row) => judge(row, partitions.get(&row.member_no).and_then(Option::as_ref), units),
             };
             CheckedRow { read, status }
         })
@@ -256,12 +264,16 @@ async fn read_partitions(
 /// Writes the ready rows: numbers reserved at once, then transactions of
 /// [`ROWS_PER_TX`] rows. A row whose mark exists by now (imported meanwhile) is
 /// counted as already imported and its transaction retried without it.
-async fn write(app: &App, staff: &StaffId, rows: &mut [CheckedRow]) -> Result<usize, ImportError> {
+async fn write(
+    app: &App,
+    staff: &StaffId,
+    rows: &mut [CheckedRow],
+    units: &HashMap<UnitCode, UnitEntry>,
+) -> Result<usize, ImportError> {
     let ready: Vec<usize> = (0..rows.len()).filter(|i| rows[*i].status == RowStatus::Ready).collect();
     if ready.is_empty() {
         return Ok(0);
     }
-    let units: HashMap<UnitCode, UnitEntry> = unit_table(app).await?.into_iter().map(|u| (u.code.clone(), u)).collect();
     let last = app.reserve_in_sequence("CREDIT", ready.len() as i64).await?;
     let mut numbers = (last - ready.len() as i64 + 1)..=last;
     let mut created = 0;

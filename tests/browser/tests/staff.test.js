@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { DEMO_PASSWORD, codeForm, enrolForm, launchBrowser, totpCode, withPage } from './harness.js';
+import {
+  DEMO_PASSWORD, codeForm, enrolForm, launchBrowser, loginMember, loginStaff, pageApi, totpCode, withPage,
+} from './harness.js';
 
 const SHOTS = '/tmp/shots';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -93,4 +95,44 @@ describe('事務局ログイン: 二要素認証', { timeout: 180_000 }, () => {
       await page.getByRole('button', { name: '確認', exact: true }).click();
       await page.getByText('確認コードが正しくありません', { exact: false }).first().waitFor();
     }));
+
+  test('参加記録の取込: a CSV with one bad row → fix → 確認 → 取込, and the member sees the credits', { timeout: 60_000 }, () =>
+    withPage(browser, async (page) => {
+      await loginStaff(page, 'staff01');
+      await page.getByRole('link', { name: '参加記録の取込', exact: true }).click();
+      await page.getByRole('heading', { name: '参加記録の取込', exact: true, level: 1 }).waitFor();
+      const header = '会員番号,氏名,単位コード,日付,学術集会名\r\n';
+      const good = '100005,弁膜 四郎,RM-ATT,2026-06-07,第250回地方会\r\n100005,弁膜　四郎,RM-PRE,2026-06-07,第250回地方会\r\n';
+      const bad = '100005,弁膜 五郎,RM-ATT,2026-06-08,第251回地方会\r\n';
+      const file = (text) => ({ name: 'attendance.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+
+      await page.getByLabel('CSVファイル', { exact: true }).setInputFiles(file(header + good + bad));
+      await page.getByRole('button', { name: '確認', exact: true }).click();
+      const result = page.getByRole('region', { name: '確認結果' });
+      await result.waitFor();
+      const errors = result.getByRole('table', { name: 'エラーの行' });
+      await errors.getByText('4行目', { exact: true }).waitFor();
+      await errors.getByText('氏名が会員の登録（弁膜 四郎）と一致しません。', { exact: true }).waitFor();
+      assert.equal(await errors.getByRole('row').count(), 2, 'a header row and one error row');
+      await page.screenshot({ path: `${SHOTS}/staff-import-preview.png`, fullPage: true });
+
+      // Fixed in the file, checked again: no errors left.
+      const fixed = bad.replace('弁膜 五郎', '弁膜 四郎');
+      await page.getByLabel('CSVファイル', { exact: true }).setInputFiles(file(header + good + fixed));
+      await page.getByRole('button', { name: '確認', exact: true }).click();
+      await result.getByText('3件', { exact: true }).waitFor();
+      assert.equal(await result.getByRole('table', { name: 'エラーの行' }).count(), 0);
+      await page.getByRole('button', { name: '取込', exact: true }).click();
+      await result.getByText('取込が完了しました。3件の単位を登録しました。', { exact: true }).waitFor();
+
+      // The same file again: all three are already imported; 「取込」 cannot create more.
+      await page.getByRole('button', { name: '確認', exact: true }).click();
+      await result.getByText('取込済み（スキップ）', { exact: true }).waitFor();
+      assert.equal(await page.getByRole('button', { name: '取込', exact: true }).isDisabled(), true);
+    }).then(() => withPage(browser, async (page) => {
+      await loginMember(page, '100005');
+      const p = await pageApi(page, 'GET', '/api/members/100005/profile');
+      const imported = p.data.credits.filter((c) => c.source === 'meeting' && c.earned_on.startsWith('2026-06-0'));
+      assert.equal(imported.length, 3, JSON.stringify(imported));
+    })));
 });
