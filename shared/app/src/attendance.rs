@@ -19,10 +19,11 @@ use portal_domain::{Credit, CreditNo, CreditSource, CreditStatus, FieldError, Me
 
 use crate::credits::unit_table;
 use crate::records::{self, AttendanceMark, AttendanceMarkRecord, CreditRecord, MemberPartition, Tx, TxError, When};
-use crate::{App, Fault, keys};
+use crate::{App, Fault, audit, keys};
 
 pub const UPLOAD_VALID: Duration = Duration::from_secs(10 * 60);
-/// Rows per transaction: a credit and its mark each, within DynamoDB's 100 items.
+/// Rows per transaction: a credit, its mark and its audit entry each, within
+/// DynamoDB's 100 items.
 const ROWS_PER_TX: usize = 25;
 /// Member partitions read at once.
 const PARALLEL_READS: usize = 16;
@@ -145,9 +146,11 @@ pub async fn preview(
 }
 
 /// 「取込」 of rows `from..from + count` of the file (row indexes, not lines).
+#[allow(clippy::too_many_arguments)]
 pub async fn import(
     app: &App,
     files: &dyn ProofFiles,
+    who: &audit::Actor,
     staff: &StaffId,
     raw_key: &str,
     encoding: Option<CsvEncoding>,
@@ -160,7 +163,7 @@ pub async fn import(
     let batch: Vec<ReadRow> = rows.into_iter().skip(from).take(end.saturating_sub(from)).collect();
     let units = units(app).await?;
     let mut checked = check(app, batch, &units).await?;
-    let created = write(app, staff, &mut checked, &units).await?;
+    let created = write(app, who, &mut checked, &units).await?;
     Ok(Batch { counts: tally(&checked), created, next: (end < total).then_some(end), rows: total })
 }
 
@@ -266,7 +269,7 @@ async fn read_partitions(
 /// counted as already imported and its transaction retried without it.
 async fn write(
     app: &App,
-    staff: &StaffId,
+    who: &audit::Actor,
     rows: &mut [CheckedRow],
     units: &HashMap<UnitCode, UnitEntry>,
 ) -> Result<usize, ImportError> {
@@ -293,14 +296,23 @@ async fn write(
             let mut tx = Tx::new();
             for (i, credit) in &pending {
                 let row = rows[*i].read.outcome.as_ref().expect("ready rows read well");
-                let mark = AttendanceMark { credit_no: credit.credit_no.clone(), imported_by: staff.to_string() };
+                let mark = AttendanceMark { credit_no: credit.credit_no.clone(), imported_by: who.id.clone() };
+                let change = audit::Change {
+                    action: "credit.import",
+                    label: "参加記録の取込",
+                    record: credit.credit_no.to_string(),
+                    before: None,
+                    after: Some(credit.status.label()),
+                    reason: credit.title.as_deref(),
+                };
                 let mark_key = AttendanceMarkRecord::key(row.member_no, &row.unit_code, row.date);
                 tx = tx
                     .step(records::put(records::item::<AttendanceMarkRecord>(mark_key, &mark), When::new_item()), *i)
                     .write(records::put(
                         records::item::<CreditRecord>(CreditRecord::key(row.member_no, &credit.credit_no), credit),
                         When::new_item(),
-                    ));
+                    ))
+                    .write(audit::on_member(app, row.member_no, who, &change));
             }
             match tx.run(app.table.as_ref()).await {
                 Ok(()) => {

@@ -20,7 +20,7 @@ use crate::profile::{OwnPartition, own_partition};
 use crate::records::{
     self, Changes, CreditRecord, MemberRecord, SelfReportTotalRecord, Tx, TxError, UnitRecord, When, decode, decode_opt,
 };
-use crate::{App, CreditError, Fault, keys, mails, outbox};
+use crate::{App, CreditError, Fault, audit, keys, mails, outbox};
 
 /// How long a signed upload request stays valid.
 pub const UPLOAD_VALID: Duration = Duration::from_secs(10 * 60);
@@ -411,8 +411,21 @@ pub async fn decide(
     }
     let by = Actor::Staff { staff_id: staff.0.clone(), name: staff.1.to_owned() };
     let new = old.decided(by, &decision, app.clock.now())?;
+    let (action, label, reason) = match &decision {
+        Decision::Approve { comment } => ("credit.approve", "自己申告の承認", comment.as_deref()),
+        Decision::Reject { reason } => ("credit.reject", "自己申告の却下", Some(reason.as_str())),
+    };
+    let change = audit::Change {
+        action,
+        label,
+        record: no.to_string(),
+        before: Some(old.status.label()),
+        after: Some(new.status.label()),
+        reason,
+    };
+    let entry = audit::on_member(app, member, &audit::Actor::staff(staff.0, staff.1), &change);
     // Out of the queue (a put without an index place).
-    let mut tx = Tx::new().step(records::put(replace(member, &new), unchanged(&old)), Changed::Stale);
+    let mut tx = Tx::new().step(records::put(replace(member, &new), unchanged(&old)), Changed::Stale).write(entry);
     if let Decision::Reject { .. } = decision {
         if let Some(w) = release(member, &old) {
             tx = tx.write(w);

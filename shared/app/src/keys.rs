@@ -31,6 +31,16 @@ pub fn staff_recovery_code(s: &StaffId, generation: i64, code_hash_hex: &str) ->
     Key::new(format!("STAFF#{s}"), format!("RECOVERY#{generation}#{code_hash_hex}"))
 }
 
+/// The audit trail of a member's records (see `records/audit.rs`).
+pub fn member_audit_pk(m: MemberNo) -> String {
+    format!("AUDIT#MEMBER#{m}")
+}
+
+/// The audit trail of a staff account (second-factor resets).
+pub fn staff_audit_pk(s: &StaffId) -> String {
+    format!("AUDIT#STAFF#{s}")
+}
+
 /// A password-reset token, addressed by the SHA-256 of the token (never the token).
 pub fn reset_token(token_hash_hex: &str) -> Key {
     Key::new(format!("RESET#{token_hash_hex}"), "RESET")

@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod attendance;
+pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod credits;

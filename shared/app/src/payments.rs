@@ -18,7 +18,7 @@ use crate::records::{
     self, ApplicationRecord, Changes, InvoiceRecord, MemberPartition, NotificationLog, NotificationLogRecord,
     PaymentAttemptRecord, Tx, TxError, When, decode_opt,
 };
-use crate::{App, Fault, PaymentError, keys, mails, outbox};
+use crate::{App, Fault, PaymentError, audit, keys, mails, outbox};
 
 /// How many times a notification is re-applied when the invoice changed meanwhile.
 const STALE_RETRIES: usize = 3;
@@ -381,10 +381,24 @@ pub async fn for_staff(
 }
 
 /// Staff switch a postal-slip invoice back to the other methods (recorded).
-pub async fn cancel_slip(app: &App, staff: &str, member: MemberNo, raw_no: &str) -> Result<Invoice, PaymentError> {
+pub async fn cancel_slip(
+    app: &App,
+    who: &audit::Actor,
+    member: MemberNo,
+    raw_no: &str,
+) -> Result<Invoice, PaymentError> {
     let (_, old) = staff_read(app, member, raw_no).await?;
-    let new = old.cancel_slip(staff, app.clock.now())?;
-    match Tx::new().step(save_invoice(member, &old, &new), Changed::Invoice).run(app.table.as_ref()).await {
+    let new = old.cancel_slip(&who.name, app.clock.now())?;
+    let change = audit::Change {
+        action: "invoice.postal_slip_cancel",
+        label: "払込票の取り消し（他の支払方法に戻す）",
+        record: old.invoice_no.to_string(),
+        before: Some("払込票での支払い"),
+        after: Some("他の支払方法"),
+        reason: None,
+    };
+    let tx = Tx::new().step(save_invoice(member, &old, &new), Changed::Invoice);
+    match tx.write(audit::on_member(app, member, who, &change)).run(app.table.as_ref()).await {
         Ok(()) => Ok(new),
         Err(TxError::Refused(_)) => Err(PaymentError::Stale),
         Err(TxError::Store(e)) => Err(e.into()),
@@ -394,14 +408,25 @@ pub async fn cancel_slip(app: &App, staff: &str, member: MemberNo, raw_no: &str)
 /// Staff record a payment made with the postal slip: 納入済 and the mail.
 pub async fn record_slip_payment(
     app: &App,
-    staff: &str,
+    who: &audit::Actor,
     member_no: MemberNo,
     raw_no: &str,
     paid_on: chrono::NaiveDate,
 ) -> Result<Invoice, PaymentError> {
     let (member, old) = staff_read(app, member_no, raw_no).await?;
-    let new = old.slip_paid(paid_on, &format!("事務局 {staff}"), app.clock.now(), app.clock.today())?;
-    let mut tx = Tx::new();
+    let new = old.slip_paid(paid_on, &format!("事務局 {}", who.name), app.clock.now(), app.clock.today())?;
+    let today = app.clock.today();
+    let (before, after) = (old.status(today).label(), new.status(today).label());
+    let paid_note = format!("払込日 {paid_on}");
+    let change = audit::Change {
+        action: "invoice.slip_payment",
+        label: "払込票の入金の記録",
+        record: old.invoice_no.to_string(),
+        before: Some(before),
+        after: Some(after),
+        reason: Some(&paid_note),
+    };
+    let mut tx = Tx::new().write(audit::on_member(app, member_no, who, &change));
     for (w, named) in paid_writes(app, &member, &old, &new) {
         tx = match named {
             Some(c) => tx.step(w, c),

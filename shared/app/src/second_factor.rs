@@ -204,7 +204,7 @@ fn hash(code: &RecoveryCode) -> String {
 /// An administrator's reset of another account's second factor: the key and pending
 /// key go, old recovery codes retire (the generation moves) and every session ends.
 /// The next login enrols again.
-pub async fn reset(app: &App, target: &StaffId) -> Result<bool, Fault> {
+pub async fn reset(app: &App, who: &crate::audit::Actor, target: &StaffId) -> Result<bool, Fault> {
     let write = records::update(
         StaffRecord::key(target),
         Changes::new()
@@ -214,7 +214,16 @@ pub async fn reset(app: &App, target: &StaffId) -> Result<bool, Fault> {
             .add(StaffRecord::SESSION_VERSION, 1),
         When::exists(),
     );
-    match Tx::new().step(write, ()).run(app.table.as_ref()).await {
+    let change = crate::audit::Change {
+        action: "staff.second_factor_reset",
+        label: "二要素認証のリセット",
+        record: target.to_string(),
+        before: Some("登録済み"),
+        after: Some("未登録（次回ログインで再登録）"),
+        reason: None,
+    };
+    let entry = crate::audit::on_staff(app, target, who, &change);
+    match Tx::new().step(write, ()).write(entry).run(app.table.as_ref()).await {
         Ok(()) => Ok(true),
         Err(TxError::Refused(())) => Ok(false),
         Err(TxError::Store(e)) => Err(e.into()),

@@ -160,7 +160,7 @@ async fn import(
     let enc = encoding(&b.encoding)?;
     let from = usize::try_from(b.from).map_err(|_| bad_range("from"))?;
     let count = usize::try_from(b.count).ok().filter(|c| (1..=5000).contains(c)).ok_or_else(|| bad_range("count"))?;
-    let r = attendance::import(&s.app, s.files()?, &st.staff_id, &b.key, enc, from, count).await?;
+    let r = attendance::import(&s.app, s.files()?, &st.actor(), &st.staff_id, &b.key, enc, from, count).await?;
     tracing::info!(staff_id = %st.staff_id, created = r.created, from, "attendance imported");
     Ok(Json(BatchView { created: r.created, counts: (&r.counts).into(), next: r.next, rows: r.rows }))
 }

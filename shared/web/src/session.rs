@@ -194,6 +194,11 @@ pub struct StaffSession {
 }
 
 impl StaffSession {
+    /// The staff member as the audit trail names them.
+    pub fn actor(&self) -> portal_app::audit::Actor {
+        portal_app::audit::Actor::staff(&self.staff_id, &self.name)
+    }
+
     pub async fn load(parts: &Parts, state: &AppState) -> Result<Self, ApiError> {
         let claims = claims_from(parts, state, Audience::Staff)?;
         let id = StaffId::parse(&claims.sub).map_err(|_| ApiError::unauthenticated())?;

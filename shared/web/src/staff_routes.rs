@@ -44,6 +44,8 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/staff/members/{member_no}/invoices/{invoice_no}/slip-payment", REVIEWER, slip_payment),
         Route::get("/api/staff/refunds", REVIEWER, refunds),
         Route::post("/api/staff/accounts/{staff_id}/second-factor/reset", ADMINISTRATOR, reset_second_factor),
+        Route::get("/api/staff/members/{member_no}/audit", REVIEWER, member_audit),
+        Route::get("/api/staff/accounts/{staff_id}/audit", ADMINISTRATOR, staff_audit),
     ]
     .into_iter()
     .chain(crate::attendance_routes::routes())
@@ -127,7 +129,7 @@ async fn reset_second_factor(
     Path(target): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let target = StaffId::parse(&target).map_err(|_| ApiError::not_found())?;
-    if !second_factor::reset(&s.app, &target).await? {
+    if !second_factor::reset(&s.app, &st.actor(), &target).await? {
         return Err(ApiError::not_found());
     }
     tracing::info!(by = %st.staff_id, target = %target, "second factor reset");
@@ -251,7 +253,7 @@ async fn cancel_slip(
     st: StaffSession,
     Path((no, invoice_no)): Path<(String, String)>,
 ) -> Result<Json<views::InvoiceView>, ApiError> {
-    let i = portal_app::payments::cancel_slip(&s.app, &st.name, path_member(&no)?, &invoice_no).await?;
+    let i = portal_app::payments::cancel_slip(&s.app, &st.actor(), path_member(&no)?, &invoice_no).await?;
     tracing::info!(staff_id = %st.staff_id, invoice_no = %i.invoice_no, "postal slip switched back");
     Ok(Json(views::invoice(&i, s.app.clock.today())))
 }
@@ -278,7 +280,7 @@ async fn slip_payment(
         })
         .map_err(|f| portal_app::PaymentError::Invalid(f.into()))?;
     let i =
-        portal_app::payments::record_slip_payment(&s.app, &st.name, path_member(&no)?, &invoice_no, paid_on).await?;
+        portal_app::payments::record_slip_payment(&s.app, &st.actor(), path_member(&no)?, &invoice_no, paid_on).await?;
     tracing::info!(staff_id = %st.staff_id, invoice_no = %i.invoice_no, "postal slip payment recorded");
     Ok(Json(views::invoice(&i, today)))
 }
@@ -299,4 +301,29 @@ async fn refunds(State(s): State<AppState>) -> Result<Json<views::RefundCases>, 
             })
             .collect(),
     }))
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    /// Only this record's entries (管理No, 請求番号).
+    #[serde(default)]
+    record: Option<String>,
+}
+
+/// A member's audit trail (監査記録), oldest first: read only, like every entry.
+async fn member_audit(
+    State(s): State<AppState>,
+    Path(no): Path<String>,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<views::AuditTrail>, ApiError> {
+    let record = q.record.filter(|r| !r.trim().is_empty());
+    let entries = portal_app::audit::of_member(&s.app, path_member(&no)?, record.as_deref()).await?;
+    Ok(Json(views::AuditTrail { entries }))
+}
+
+/// A staff account's audit trail (administrators).
+async fn staff_audit(State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<views::AuditTrail>, ApiError> {
+    let id = StaffId::parse(&id).map_err(|_| ApiError::not_found())?;
+    let entries = portal_app::audit::of_staff(&s.app, &id).await?;
+    Ok(Json(views::AuditTrail { entries }))
 }

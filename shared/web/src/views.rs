@@ -59,6 +59,12 @@ pub struct StaffSession {
     pub role_label: &'static str,
 }
 
+/// An audit trail, oldest first.
+#[derive(Debug, Serialize)]
+pub struct AuditTrail {
+    pub entries: Vec<portal_app::records::AuditEntry>,
+}
+
 /// The answer to a right password: which second step follows.
 #[derive(Debug, Serialize)]
 pub struct StaffLoginStep {

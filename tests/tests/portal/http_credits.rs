@@ -272,6 +272,13 @@ async fn rejection_mails_a_link_and_the_member_corrects_and_requests_again_until
     assert_eq!((c["status_label"].as_str(), c["rejection_reason"].as_str()), (Some("却下"), Some(reason)));
     let allowance: Value = member.get("/api/members/100003/credits/allowance").await.json().await.unwrap();
     assert_eq!(allowance["reported"], 0, "a rejection gives the units back");
+    // The audit trail has who, what, before, after and why.
+    let trail: Value = staff.get(&format!("/api/staff/members/100003/audit?record={no}")).await.json().await.unwrap();
+    let e = &trail["entries"][0];
+    assert_eq!(
+        (e["actor_id"].as_str(), e["action"].as_str(), e["before"].as_str(), e["after"].as_str(), e["reason"].as_str()),
+        (Some("staff01"), Some("credit.reject"), Some("承認申請中"), Some("却下"), Some(reason))
+    );
 
     // Correct (a new file, other details) and request again.
     let put = member.put(&format!("/api/members/100003/credits/{no}"), meeting("2025-05-10")).await;

@@ -182,6 +182,10 @@ async fn a_postal_slip_closes_the_other_methods_until_staff_switch_back() {
     let back = staff.post(&format!("/api/staff/members/100001/invoices/{no}/postal-slip/cancel"), json!({})).await;
     assert_eq!(back.status(), 200);
     assert_eq!(checkout(&b, "100001", &no).await.status(), 201);
+    let trail: Value = staff.get(&format!("/api/staff/members/100001/audit?record={no}")).await.json().await.unwrap();
+    assert_eq!(trail["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(trail["entries"][0]["action_label"], "払込票の取り消し（他の支払方法に戻す）");
+    assert_eq!(trail["entries"][0]["actor_name"], "佐藤 一郎");
 }
 
 #[tokio::test]

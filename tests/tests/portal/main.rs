@@ -8,6 +8,7 @@ mod conformance;
 mod faults;
 mod http_applications;
 mod http_attendance;
+mod http_audit;
 mod http_credits;
 mod http_hardening;
 mod http_login;

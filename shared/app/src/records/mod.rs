@@ -8,6 +8,7 @@
 //! item that is not what its key promised is an error naming the key, never a default.
 
 mod application;
+mod audit;
 mod counter;
 mod credit;
 mod invoice;
@@ -27,6 +28,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 pub use application::{ApplicationRecord, OpenApplication, OpenApplicationRecord, SubmittedMarker, SubmittedRecord};
+pub use audit::{AuditEntry, AuditRecord};
 pub use counter::{Sequence, SequenceRecord};
 pub use credit::{
     AttendanceMark, AttendanceMarkRecord, CreditRecord, SelfReportTotal, SelfReportTotalRecord, UnitRecord,
