@@ -51,7 +51,15 @@ async function start() {
 
   pageReady();
   $('content').hidden = false;
-  $('member_no').focus();
+  // Opened from 会員の詳細 with the invoice named: filled in, the first action focused.
+  const params = new URLSearchParams(location.search);
+  if (params.get('member_no') && params.get('invoice_no')) {
+    target.elements.member_no.value = params.get('member_no');
+    target.elements.invoice_no.value = params.get('invoice_no');
+    if (targetOf()) $('cancel-form').querySelector('button').focus();
+  } else {
+    $('member_no').focus();
+  }
   await loadRefunds({});
 }
 

@@ -31,6 +31,14 @@ pub fn staff_recovery_code(s: &StaffId, generation: i64, code_hash_hex: &str) ->
     Key::new(format!("STAFF#{s}"), format!("RECOVERY#{generation}#{code_hash_hex}"))
 }
 
+/// The member directory staff search (see `directory.rs`): one item per way of
+/// finding a member, `<kind>#<folded text>#<member_no>`, so a search is a prefix Query.
+pub const DIRECTORY_PK: &str = "DIRECTORY";
+
+pub fn directory_entry(kind: &str, folded: &str, m: MemberNo) -> Key {
+    Key::new(DIRECTORY_PK, format!("{kind}#{folded}#{m}"))
+}
+
 /// The audit trail of a member's records (see `records/audit.rs`).
 pub fn member_audit_pk(m: MemberNo) -> String {
     format!("AUDIT#MEMBER#{m}")

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod credits;
+pub mod directory;
 pub mod error;
 pub mod keys;
 pub mod mail_events;

@@ -53,3 +53,17 @@ pub async fn member_profile(
     p.credits.sort_by(|a, b| b.earned_on.cmp(&a.earned_on).then(b.credit_no.cmp(&a.credit_no)));
     Ok(MemberProfile { member, applications: p.applications, credits: p.credits })
 }
+
+/// A member as staff see them (会員の詳細): the same records the member sees, and
+/// the invoices — one Query, no session of the member's involved.
+pub async fn for_staff(
+    app: &App,
+    member: MemberNo,
+) -> Result<(MemberProfile, Vec<portal_domain::Invoice>), AccessError> {
+    let mut p = MemberPartition::from_items(&app.table.query(&keys::member_pk(member), "").await?)?;
+    let m = p.member.take().ok_or(AccessError::NotFound)?;
+    p.applications.sort_by_key(|a| std::cmp::Reverse(a.created_at));
+    p.credits.sort_by(|a, b| b.earned_on.cmp(&a.earned_on).then(b.credit_no.cmp(&a.credit_no)));
+    p.invoices.sort_by(|a, b| b.invoice_no.cmp(&a.invoice_no));
+    Ok((MemberProfile { member: m, applications: p.applications, credits: p.credits }, p.invoices))
+}

@@ -64,6 +64,17 @@ const DEMO_MEMBERS: [(&str, &str, &str, CollectionMethod, &str, &str, &str); 5] 
     ),
 ];
 
+/// 氏名（カナ） of the demo members.
+fn demo_kana(no: &str) -> &'static str {
+    match no {
+        "100001" => "ジュンカン タロウ",
+        "100002" => "シンゾウ ハナコ",
+        "100003" => "ケッカン ジロウ",
+        "100004" => "フセイ サブロウ",
+        _ => "ベンマク シロウ",
+    }
+}
+
 /// Codes of the sample 所定単位表 the demo credits use.
 const JCS_MEETING: &str = "AM-ATT";
 const REGIONAL_MEETING: &str = "RM-ATT";
@@ -130,6 +141,7 @@ pub async fn demo(app: &App) -> Result<bool, SeedError> {
         let member = Member {
             member_no,
             name: PersonName::parse(name)?,
+            name_kana: Some(demo_kana(no).into()),
             email: Email::parse(&format!("m{no}@example.jp"))?,
             mailing_address: MailingAddress {
                 postal_code: postal.into(),
@@ -144,6 +156,7 @@ pub async fn demo(app: &App) -> Result<bool, SeedError> {
             }),
         };
         tx = tx
+            .write_all(crate::directory::entries(&member))
             .write(records::put(records::item::<MemberRecord>(MemberRecord::key(member_no), &member), When::new_item()))
             .write(records::put(
                 records::item::<MemberAuthRecord>(MemberAuthRecord::key(member_no), &creds),

@@ -74,6 +74,9 @@ impl CollectionMethod {
 pub struct Member {
     pub member_no: MemberNo,
     pub name: PersonName,
+    /// 氏名（カナ）, as the society's member register holds it (for staff search).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_kana: Option<String>,
     pub email: Email,
     pub mailing_address: MailingAddress,
     pub collection_method: CollectionMethod,

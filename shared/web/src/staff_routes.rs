@@ -44,6 +44,8 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/staff/members/{member_no}/invoices/{invoice_no}/slip-payment", REVIEWER, slip_payment),
         Route::get("/api/staff/refunds", REVIEWER, refunds),
         Route::post("/api/staff/accounts/{staff_id}/second-factor/reset", ADMINISTRATOR, reset_second_factor),
+        Route::get("/api/staff/members", REVIEWER, search_members),
+        Route::get("/api/staff/members/{member_no}", REVIEWER, member_detail),
         Route::get("/api/staff/members/{member_no}/audit", REVIEWER, member_audit),
         Route::get("/api/staff/accounts/{staff_id}/audit", ADMINISTRATOR, staff_audit),
     ]
@@ -326,4 +328,43 @@ async fn staff_audit(State(s): State<AppState>, Path(id): Path<String>) -> Resul
     let id = StaffId::parse(&id).map_err(|_| ApiError::not_found())?;
     let entries = portal_app::audit::of_staff(&s.app, &id).await?;
     Ok(Json(views::AuditTrail { entries }))
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// 会員検索: by 会員番号, the beginning of the name (kanji or kana) or of the mail.
+async fn search_members(
+    State(s): State<AppState>,
+    Query(q): Query<SearchQuery>,
+) -> Result<Json<views::MemberSearch>, ApiError> {
+    if q.q.chars().count() > 100 {
+        let field = portal_domain::FieldError::new("q", "検索語は100文字以内で入力してください。");
+        return Err(ApiError::invalid_field(field));
+    }
+    let members = portal_app::directory::search(&s.app, &q.q).await?;
+    Ok(Json(views::MemberSearch { members }))
+}
+
+/// 会員の詳細: what the member sees, the invoices, and the audit trail.
+async fn member_detail(
+    State(s): State<AppState>,
+    Path(no): Path<String>,
+) -> Result<Json<views::StaffMemberView>, ApiError> {
+    let member = path_member(&no)?;
+    let (detail, audit) = tokio::join!(
+        portal_app::profile::for_staff(&s.app, member),
+        portal_app::audit::of_member(&s.app, member, None)
+    );
+    let (p, invoices) = detail?;
+    let today = s.app.clock.today();
+    Ok(Json(views::StaffMemberView {
+        name_kana: p.member.name_kana.clone(),
+        profile: views::member_profile(&p.member, &p.applications, &p.credits),
+        invoices: invoices.iter().map(|i| views::invoice(i, today)).collect(),
+        audit: audit?,
+    }))
 }

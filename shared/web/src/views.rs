@@ -59,6 +59,22 @@ pub struct StaffSession {
     pub role_label: &'static str,
 }
 
+/// 会員検索の結果.
+#[derive(Debug, Serialize)]
+pub struct MemberSearch {
+    pub members: Vec<portal_app::records::DirectoryEntry>,
+}
+
+/// 会員の詳細 as staff see it.
+#[derive(Debug, Serialize)]
+pub struct StaffMemberView {
+    pub profile: MemberProfile,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_kana: Option<String>,
+    pub invoices: Vec<InvoiceView>,
+    pub audit: Vec<portal_app::records::AuditEntry>,
+}
+
 /// An audit trail, oldest first.
 #[derive(Debug, Serialize)]
 pub struct AuditTrail {

@@ -135,4 +135,30 @@ describe('事務局ログイン: 二要素認証', { timeout: 180_000 }, () => {
       const imported = p.data.credits.filter((c) => c.source === 'meeting' && c.earned_on.startsWith('2026-06-0'));
       assert.equal(imported.length, 3, JSON.stringify(imported));
     })));
+
+  test('会員検索 by kana → 会員の詳細 (history included) → 請求の管理 for one invoice', { timeout: 60_000 }, () =>
+    withPage(browser, async (page) => {
+      await loginStaff(page, 'staff01');
+      await page.getByRole('link', { name: '会員検索', exact: true }).click();
+      await page.getByLabel('会員番号・氏名（漢字・カナ）・メールアドレス', { exact: true }).fill('ﾍﾞﾝﾏｸ');
+      await page.getByRole('button', { name: '検索', exact: true }).click();
+      const results = page.getByRole('table', { name: '検索結果' });
+      await results.getByRole('cell', { name: 'ベンマク シロウ', exact: true }).waitFor();
+      assert.equal(await results.getByRole('row').count(), 2, 'one member found');
+      await results.getByRole('link', { name: '100005', exact: true }).click();
+      await page.getByRole('heading', { name: '会員の詳細', exact: true }).waitFor();
+      const member = page.getByRole('region', { name: '会員情報' });
+      await member.getByText('弁膜 四郎', { exact: true }).waitFor();
+      // The attendance imported by the test before is in the history, with who did it.
+      const history = page.getByRole('table', { name: '操作履歴' });
+      await history.getByRole('cell', { name: '参加記録の取込' }).first().waitFor();
+      await history.getByRole('cell', { name: '佐藤 一郎（staff01）' }).first().waitFor();
+      await page.screenshot({ path: `${SHOTS}/staff-member.png`, fullPage: true });
+      const invoices = page.getByRole('table', { name: '請求' });
+      const first = invoices.getByRole('link').first();
+      const invoiceNo = await first.innerText();
+      await first.click();
+      await page.waitForURL((u) => u.pathname === '/admin/invoices.html');
+      assert.equal(await page.getByLabel('管理NO', { exact: true }).inputValue(), invoiceNo);
+    }));
 });

@@ -11,6 +11,7 @@ mod application;
 mod audit;
 mod counter;
 mod credit;
+mod directory;
 mod invoice;
 mod member;
 mod outbox;
@@ -33,6 +34,7 @@ pub use counter::{Sequence, SequenceRecord};
 pub use credit::{
     AttendanceMark, AttendanceMarkRecord, CreditRecord, SelfReportTotal, SelfReportTotalRecord, UnitRecord,
 };
+pub use directory::{DirectoryEntry, DirectoryRecord};
 pub use invoice::{InvoiceRecord, NotificationLog, NotificationLogRecord, PaymentAttemptRecord};
 pub use member::{
     Credentials, MemberAuthRecord, MemberRecord, RecoveryCodeEntry, RecoveryCodeRecord, SecondFactor, StaffAccount,
