@@ -40,7 +40,7 @@ pub async fn search(app: &App, query: &str) -> Result<Vec<DirectoryEntry>, Fault
     let q = query.trim();
     if let Ok(no) = MemberNo::parse(q) {
         let m = decode_opt::<MemberRecord>(app.table.get(&MemberRecord::key(no)).await?)?;
-        return Ok(m.iter().map(|m| to_entry(m)).collect());
+        return Ok(m.iter().map(to_entry).collect());
     }
     let folded = fold(q);
     if folded.is_empty() {
