@@ -5,6 +5,7 @@ import { startStaffPage } from '/assets/staff-page.js';
 import { pageReady, pageFailed } from '/assets/page.js';
 import { dataTable, el, fieldRow, text } from '/assets/dom.js';
 import { formatDate, formatDateTime, formatYen } from '/assets/format.js';
+import { showResponseErrors, whileBusy } from '/assets/forms.js';
 
 const $ = (id) => document.getElementById(id);
 const no = new URLSearchParams(location.search).get('no') || '';
@@ -45,12 +46,66 @@ function render(v) {
   ], v.audit.slice().reverse()) : el('p', { class: 'empty' }, '操作履歴はありません。'));
 }
 
-if (await startStaffPage()) {
+/** Today in Japan, yyyy-mm-dd (the default 入金日 and its maximum). */
+const todayInJapan = () => new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10);
+
+function fillForms(v) {
+  const p = v.profile;
+  const f = $('contact-form').elements;
+  f.postal_code.value = p.mailing_address.postal_code;
+  f.address.value = p.mailing_address.address;
+  f.organization.value = p.mailing_address.organization || '';
+  f.email.value = p.email;
+  $('collection_method').value = p.collection_method.code;
+  const open = v.invoices.filter((i) => i.fee_type.code === 'annual_dues' && i.payment.state === 'open');
+  $('dues_invoice').replaceChildren(...open.map((i) => el('option', { value: i.invoice_no }, `${i.invoice_no}（${i.fiscal_year}年度 ${formatYen(i.amount)}）`)));
+  $('dues_paid_on').value = todayInJapan();
+  $('dues_paid_on').max = todayInJapan();
+  $('dues-form').hidden = open.length === 0;
+}
+
+async function load() {
   const r = await api('GET', `/api/staff/members/${encodeURIComponent(no)}`);
+  if (!r.ok) return r;
+  render(r.data);
+  fillForms(r.data);
+  return r;
+}
+
+/** Sends a correction; on success reloads the page's data and says what was saved. */
+function onSubmit(form, send, done) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const r = await whileBusy(form, send);
+    if (!r.ok) {
+      showResponseErrors(form, r);
+      return;
+    }
+    await load();
+    const status = $('correct-status');
+    status.textContent = done;
+    status.hidden = false;
+    status.focus();
+  });
+}
+
+const memberApi = (...parts) => ['/api/staff/members', encodeURIComponent(no), ...parts].join('/');
+
+if (await startStaffPage()) {
+  const r = await load();
   if (r.ok) {
-    render(r.data);
     $('content').hidden = false;
     pageReady();
+    onSubmit($('contact-form'), () => {
+      const f = $('contact-form').elements;
+      return api('PUT', memberApi('contact'), {
+        postal_code: f.postal_code.value, address: f.address.value, organization: f.organization.value, email: f.email.value,
+      });
+    }, '送付・請求先とメールアドレスを保存しました。');
+    onSubmit($('method-form'), () => api('PUT', memberApi('collection-method'),
+      { collection_method: $('collection_method').value }), '会費の納入方法を保存しました。');
+    onSubmit($('dues-form'), () => api('POST', memberApi('invoices', encodeURIComponent($('dues_invoice').value), 'dues-payment'),
+      { paid_on: $('dues_paid_on').value }), '年会費の入金を記録しました。');
   } else {
     pageFailed(errorMessage(r));
   }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod keys;
 pub mod mail_events;
 pub mod mails;
+pub mod member_records;
 pub mod outbox;
 pub mod password_hash;
 pub mod payments;

@@ -440,6 +440,49 @@ pub async fn record_slip_payment(
     }
 }
 
+/// Staff record a dues payment received another way (口座振替, 窓口): 納入済 via the
+/// office, the member's mail, and the audit entry. Only 年会費: a renewal fee is paid
+/// by checkout or postal slip.
+pub async fn record_dues_payment(
+    app: &App,
+    who: &audit::Actor,
+    member_no: MemberNo,
+    raw_no: &str,
+    paid_on: chrono::NaiveDate,
+) -> Result<Invoice, PaymentError> {
+    let (member, old) = staff_read(app, member_no, raw_no).await?;
+    if old.fee_type != FeeType::AnnualDues {
+        let field = portal_domain::FieldError::new(
+            "invoice_no",
+            "年会費の請求ではありません。更新料の入金はここでは記録できません。",
+        );
+        return Err(PaymentError::Invalid(field.into()));
+    }
+    let today = app.clock.today();
+    let new = old.paid(paid_on, PaidVia::Office, &format!("事務局 {}", who.name), app.clock.now())?;
+    let note = format!("入金日 {paid_on}（{}）", member.collection_method.label());
+    let change = audit::Change {
+        action: "invoice.dues_payment",
+        label: "年会費の入金の記録",
+        record: old.invoice_no.to_string(),
+        before: Some(old.status(today).label()),
+        after: Some(new.status(today).label()),
+        reason: Some(&note),
+    };
+    let mut tx = Tx::new().write(audit::on_member(app, member_no, who, &change));
+    for (w, named) in paid_writes(app, &member, &old, &new) {
+        tx = match named {
+            Some(c) => tx.step(w, c),
+            None => tx.write(w),
+        };
+    }
+    match tx.run(app.table.as_ref()).await {
+        Ok(()) => Ok(new),
+        Err(TxError::Refused(_)) => Err(PaymentError::Stale),
+        Err(TxError::Store(e)) => Err(e.into()),
+    }
+}
+
 /// Orders paid at the provider for invoices that were already paid: money to return.
 pub async fn refund_cases(app: &App, limit: usize) -> Result<Vec<PaymentAttempt>, Fault> {
     let items = app.table.query_gsi1(&portal_domain::table::IndexQuery::new(keys::REFUNDS_OPEN, limit)).await?;

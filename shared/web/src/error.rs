@@ -8,6 +8,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use portal_app::attendance::ImportError;
+use portal_app::member_records::CorrectionError;
 use portal_app::{AccessError, ApplicationError, AuthError, CreditError, Fault, PaymentError, ResetError};
 use portal_domain::FieldErrors;
 use portal_domain::table::StoreError;
@@ -250,6 +251,18 @@ impl From<CreditError> for ApiError {
             }
             CreditError::NoCertification => conflict("no_certification"),
             CreditError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<CorrectionError> for ApiError {
+    fn from(e: CorrectionError) -> Self {
+        let message = e.to_string();
+        match e {
+            CorrectionError::Invalid(fields) => ApiError::invalid(fields, message),
+            CorrectionError::NotFound => ApiError::not_found(),
+            CorrectionError::Stale => ApiError::new(StatusCode::CONFLICT, "stale", message),
+            CorrectionError::Fault(f) => f.into(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod json;
 pub mod layers;
+pub mod member_records_routes;
 pub mod members_routes;
 pub mod metrics;
 pub mod next;

@@ -51,6 +51,7 @@ pub fn routes() -> Vec<Route> {
     ]
     .into_iter()
     .chain(crate::attendance_routes::routes())
+    .chain(crate::member_records_routes::routes())
     .collect()
 }
 

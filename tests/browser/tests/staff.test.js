@@ -153,6 +153,12 @@ describe('事務局ログイン: 二要素認証', { timeout: 180_000 }, () => {
       const history = page.getByRole('table', { name: '操作履歴' });
       await history.getByRole('cell', { name: '参加記録の取込' }).first().waitFor();
       await history.getByRole('cell', { name: '佐藤 一郎（staff01）' }).first().waitFor();
+      // Correct the 送付・請求先: saved, and in the history with before and after.
+      await page.getByLabel('住所', { exact: true }).fill('北海道札幌市中央区北二条西1-1-1');
+      await page.getByRole('button', { name: '訂正を保存', exact: true }).click();
+      await page.getByText('送付・請求先とメールアドレスを保存しました。', { exact: true }).waitFor();
+      await history.getByRole('cell', { name: '送付・請求先の訂正', exact: true }).waitFor();
+      await member.getByText('〒060-0001 北海道札幌市中央区北二条西1-1-1 札幌心臓血管研究所', { exact: true }).waitFor();
       await page.screenshot({ path: `${SHOTS}/staff-member.png`, fullPage: true });
       const invoices = page.getByRole('table', { name: '請求' });
       const first = invoices.getByRole('link').first();

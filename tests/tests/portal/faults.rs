@@ -228,6 +228,9 @@ const COVERED: &[&str] = &[
     "POST /api/staff/attendance/uploads",
     "POST /api/staff/attendance/preview",
     "POST /api/staff/attendance/import",
+    "PUT /api/staff/members/{member_no}/contact",
+    "PUT /api/staff/members/{member_no}/collection-method",
+    "POST /api/staff/members/{member_no}/invoices/{invoice_no}/dues-payment",
     "POST /api/staff/members/{member_no}/credits/{credit_no}/decision",
     "POST /api/members/{member_no}/invoices/{invoice_no}/postal-slip",
     "POST /api/staff/members/{member_no}/invoices/{invoice_no}/postal-slip/cancel",
@@ -339,4 +342,26 @@ async fn credits_payments_and_staff_actions_are_clear_under_faults() {
     let admin = app.login_staff("admin01").await;
     let reset = || admin.post("/api/staff/accounts/staff01/second-factor/reset", json!({}));
     under_faults(&app, &people, "二要素認証のリセット", reset, 204).await;
+}
+
+#[tokio::test]
+async fn member_record_corrections_are_clear_under_faults() {
+    let app = spawn_app().await;
+    let b = app.login("100001", DEMO_PASSWORD).await;
+    let staff = app.login_staff("staff01").await;
+    let dues = app.login("100002", DEMO_PASSWORD).await;
+    let people = People { members: [("100001", &b), ("100002", &dues)], staff: &staff };
+    // 会員情報の訂正 and 年会費の入金.
+    let contact = json!({ "postal_code": "100-0011", "address": "東京都千代田区内幸町2-2-2", "organization": "", "email": "m100001@example.jp" });
+    let correct = || staff.put("/api/staff/members/100001/contact", contact.clone());
+    under_faults(&app, &people, "送付・請求先の訂正", correct, 200).await;
+    let method = json!({ "collection_method": "postal_transfer" });
+    let set_method = || staff.put("/api/staff/members/100001/collection-method", method.clone());
+    under_faults(&app, &people, "会費の納入方法", set_method, 200).await;
+    let dues: Value = staff.get("/api/staff/members/100002").await.json().await.unwrap();
+    let open = dues["invoices"].as_array().unwrap().iter().find(|i| i["payment"]["state"] == "open").unwrap();
+    let dues_paid = format!("/api/staff/members/100002/invoices/{}/dues-payment", open["invoice_no"].as_str().unwrap());
+    let paid_on = json!({ "paid_on": app.state.app.clock.today().to_string() });
+    let record = || staff.post(&dues_paid, paid_on.clone());
+    under_faults(&app, &people, "年会費の入金", record, 200).await;
 }

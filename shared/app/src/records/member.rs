@@ -18,6 +18,10 @@ impl Record for MemberRecord {
 }
 
 impl MemberRecord {
+    pub const EMAIL: Field<Self, portal_domain::Email> = Field::new("email");
+    pub const MAILING_ADDRESS: Field<Self, portal_domain::MailingAddress> = Field::new("mailing_address");
+    pub const COLLECTION_METHOD: Field<Self, portal_domain::CollectionMethod> = Field::new("collection_method");
+
     pub fn key(m: MemberNo) -> Key {
         keys::member_profile(m)
     }
