@@ -348,10 +348,7 @@ pub async fn submit(
             SubmitConflict::OtherKindSubmitted,
         );
     if let Some(inv) = &invoice {
-        tx = tx.write(records::put(
-            records::item::<InvoiceRecord>(InvoiceRecord::key(requested, &inv.invoice_no), inv),
-            When::new_item(),
-        ));
+        tx = tx.write(records::put(InvoiceRecord::stored(requested, inv), When::new_item()));
     }
     match tx.write(outbox::enqueue(app, &mail)).run(app.table.as_ref()).await {
         Ok(()) => Ok(Submitted { application: submitted, invoice, already_submitted: false }),

@@ -47,10 +47,7 @@ pub async fn issue_receipt(
     let own = own_partition(app, caller, ver, requested).await?;
     let old = own.records.invoices.iter().find(|i| i.invoice_no == no).cloned().ok_or(AccessError::NotFound)?;
     let new = old.receipt_issued(app.clock.today())?;
-    let write = records::put(
-        records::item::<InvoiceRecord>(InvoiceRecord::key(requested, &no), &new),
-        InvoiceRecord::VERSION.is(&old.version),
-    );
+    let write = records::put(InvoiceRecord::stored(requested, &new), InvoiceRecord::VERSION.is(&old.version));
     match Tx::new().step(write, ()).run(app.table.as_ref()).await {
         Ok(()) => {}
         Err(TxError::Refused(())) => return Err(crate::PaymentError::Stale),

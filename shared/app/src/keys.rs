@@ -39,6 +39,14 @@ pub fn directory_entry(kind: &str, folded: &str, m: MemberNo) -> Key {
     Key::new(DIRECTORY_PK, format!("{kind}#{folded}#{m}"))
 }
 
+/// Invoices listed for staff (請求の一覧): GSI1 `INVOICES#<fiscal year>`, sorted by
+/// `<unpaid|paid>#<fee type>#<invoice no>#<member>`, so a state (and fee type) is a
+/// prefix and the pages follow the index's own order.
+pub fn invoice_list_gsi(fiscal_year: i32, paid: bool, fee_type: &str, no: &InvoiceNo, m: MemberNo) -> Key {
+    let state = if paid { "paid" } else { "unpaid" };
+    Key::new(format!("INVOICES#{fiscal_year}"), format!("{state}#{fee_type}#{no}#{m}"))
+}
+
 /// The audit trail of a member's records (see `records/audit.rs`).
 pub fn member_audit_pk(m: MemberNo) -> String {
     format!("AUDIT#MEMBER#{m}")

@@ -9,6 +9,7 @@ pub mod billing;
 pub mod credits;
 pub mod directory;
 pub mod error;
+pub mod invoice_list;
 pub mod keys;
 pub mod mail_events;
 pub mod mails;

@@ -35,10 +35,7 @@ fn find_invoice(own: &OwnPartition, raw_no: &str) -> Result<Invoice, PaymentErro
 }
 
 fn save_invoice(member: MemberNo, old: &Invoice, new: &Invoice) -> Write {
-    records::put(
-        records::item::<InvoiceRecord>(InvoiceRecord::key(member, &new.invoice_no), new),
-        InvoiceRecord::VERSION.is(&old.version),
-    )
+    records::put(InvoiceRecord::stored(member, new), InvoiceRecord::VERSION.is(&old.version))
 }
 
 fn save_attempt(old: Option<&PaymentAttempt>, new: &PaymentAttempt, refund_at: Option<DateTime<Utc>>) -> Write {

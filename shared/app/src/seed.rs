@@ -177,10 +177,7 @@ pub async fn demo(app: &App) -> Result<bool, SeedError> {
                 invoice.paid_on = Some(NaiveDate::from_ymd_opt(fy.year(), 5, 20).expect("May 20").min(today));
                 invoice.paid_via = Some(portal_domain::PaidVia::Office);
             }
-            tx = tx.write(records::put(
-                records::item::<InvoiceRecord>(InvoiceRecord::key(member_no, &invoice.invoice_no), &invoice),
-                When::new_item(),
-            ));
+            tx = tx.write(records::put(InvoiceRecord::stored(member_no, &invoice), When::new_item()));
         }
         let mut earned_on = period.start() + chrono::Duration::days(60);
         let mut self_reported = 0;

@@ -12,6 +12,7 @@ pub mod device;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod invoice_list_routes;
 pub mod json;
 pub mod layers;
 pub mod member_records_routes;

@@ -52,6 +52,7 @@ pub fn routes() -> Vec<Route> {
     .into_iter()
     .chain(crate::attendance_routes::routes())
     .chain(crate::member_records_routes::routes())
+    .chain(crate::invoice_list_routes::routes())
     .collect()
 }
 

@@ -2,7 +2,7 @@
 // (QR code drawn as SVG, key as text), shows the recovery codes once; later logins ask
 // for the code; a used code is refused; a recovery code gets in when the phone is gone.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
   DEMO_PASSWORD, codeForm, enrolForm, launchBrowser, loginMember, loginStaff, pageApi, totpCode, withPage,
@@ -166,5 +166,35 @@ describe('事務局ログイン: 二要素認証', { timeout: 180_000 }, () => {
       await first.click();
       await page.waitForURL((u) => u.pathname === '/admin/invoices.html');
       assert.equal(await page.getByLabel('管理NO', { exact: true }).inputValue(), invoiceNo);
+    }));
+
+  test('請求の一覧: filter 未納, export as CSV and open it', { timeout: 60_000 }, () =>
+    withPage(browser, async (page) => {
+      await loginStaff(page, 'staff01');
+      await page.getByRole('link', { name: '請求の一覧', exact: true }).click();
+      const list = page.getByRole('table', { name: '請求の一覧' });
+      await list.waitFor();
+      await page.getByLabel('状態', { exact: true }).selectOption('unpaid');
+      // Only unpaid ones (未納 or 期限切れ) — or none, if earlier tests paid them all.
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/api/staff/invoices?') && r.url().includes('state=unpaid')),
+        page.getByRole('button', { name: '表示', exact: true }).click(),
+      ]);
+      await list.or(page.getByText('該当する請求はありません。', { exact: true })).waitFor();
+      assert.equal(await page.getByRole('cell', { name: '納入済', exact: true }).count(), 0);
+      await page.getByLabel('状態', { exact: true }).selectOption('');
+      await page.getByRole('button', { name: '表示', exact: true }).click();
+      await list.getByRole('row').nth(1).waitFor();
+      const shown = (await list.getByRole('row').count()) - 1;
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'CSVで出力', exact: true }).click(),
+      ]);
+      assert.match(download.suggestedFilename(), /^invoices-\d{4}\.csv$/);
+      const bytes = readFileSync(await download.path());
+      assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with BOM, for Excel');
+      const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
+      assert.equal(lines[0], '管理NO,会員番号,種別,年度,金額,納入期限,状態,入金日,支払方法,払込票');
+      assert.equal(lines.length - 1, shown, 'every row of the list (one page here)');
     }));
 });

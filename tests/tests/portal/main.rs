@@ -11,6 +11,7 @@ mod http_attendance;
 mod http_audit;
 mod http_credits;
 mod http_hardening;
+mod http_invoice_list;
 mod http_login;
 mod http_members;
 mod http_password;

@@ -24,6 +24,17 @@ impl InvoiceRecord {
     pub fn key(m: MemberNo, no: &InvoiceNo) -> Key {
         keys::invoice(m, no)
     }
+
+    /// The stored item, with its place in the staff's list (every write of an invoice
+    /// goes through here, so the place follows its state).
+    pub fn stored(m: MemberNo, i: &Invoice) -> super::Stored<Self> {
+        let fee = match i.fee_type {
+            portal_domain::FeeType::AnnualDues => "annual_dues",
+            portal_domain::FeeType::RenewalFee => "renewal_fee",
+        };
+        let place = keys::invoice_list_gsi(i.fiscal_year.year(), i.paid_on.is_some(), fee, &i.invoice_no, m);
+        super::item::<Self>(Self::key(m, &i.invoice_no), i).with_gsi1(place)
+    }
 }
 
 pub struct PaymentAttemptRecord;
