@@ -47,6 +47,16 @@ pub fn invoice_list_gsi(fiscal_year: i32, paid: bool, fee_type: &str, no: &Invoi
     Key::new(format!("INVOICES#{fiscal_year}"), format!("{state}#{fee_type}#{no}#{m}"))
 }
 
+/// The mark that the reminder of `threshold` months before the period's end went out.
+pub fn reminder_mark(m: MemberNo, period_end: NaiveDate, threshold: u32) -> Key {
+    Key::new(member_pk(m), format!("REMINDER#{period_end}#{threshold}"))
+}
+
+/// The last reminder run (when, by whom, what it did).
+pub fn reminder_run() -> Key {
+    Key::new("SYSTEM", "REMINDER_RUN")
+}
+
 /// The audit trail of a member's records (see `records/audit.rs`).
 pub fn member_audit_pk(m: MemberNo) -> String {
     format!("AUDIT#MEMBER#{m}")

@@ -19,6 +19,7 @@ pub mod password_hash;
 pub mod payments;
 pub mod profile;
 pub mod records;
+pub mod reminders;
 pub mod reset;
 pub mod retrying;
 pub mod second_factor;

@@ -169,3 +169,22 @@ pub fn payment_numbers(
         ),
     }
 }
+
+/// 更新申請のご案内: the 認定期間 ends in about `months` months and nothing is applied.
+pub fn renewal_reminder(
+    config: &AppConfig,
+    member: &portal_domain::Member,
+    end: chrono::NaiveDate,
+    months: u32,
+) -> Mail {
+    Mail {
+        to: member.email.clone(),
+        subject: format!("【日本循環器学会】専門医資格更新申請のご案内（認定期間満了まで約{months}か月）"),
+        body: format!(
+            "{} 様\n\n循環器専門医の認定期間は {} に満了します（あと約{months}か月）。\nまだ専門医資格の更新申請（または辞退申請）をいただいておりません。\n下記の会員ポータルサイトから、マニュアルのSTEP①〜④に沿ってお手続きください。\n\n{}{SIGNATURE}",
+            member.name.as_str(),
+            end.format("%Y年%-m月%-d日"),
+            config.link("/index.html")
+        ),
+    }
+}

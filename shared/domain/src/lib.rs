@@ -21,6 +21,7 @@ pub mod member_no;
 pub mod password;
 pub mod payment;
 pub mod receipt;
+pub mod reminder;
 pub mod renewal_rule;
 pub mod second_factor;
 pub mod staff;

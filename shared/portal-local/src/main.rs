@@ -1,6 +1,8 @@
 //! `cargo run -p portal-local`: the portal at http://127.0.0.1:3000 with demo data.
 //! `cargo run -p portal-local -- site <dir>`: writes the static site with its includes
 //! expanded (what a deployment uploads).
+//! `cargo run -p portal-local -- remind`: runs the deadline reminders (更新申請のご案内)
+//! once against the data folder and delivers their mails to the local mailbox.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -61,6 +63,15 @@ async fn main() -> anyhow::Result<()> {
     let state = portal_local::state(store, clock, files, Arc::new(provider.clone()), &base_url, &secret)?;
     if seed::demo(&state.app).await? {
         tracing::info!("demo data created");
+    }
+    if args.first().map(String::as_str) == Some("remind") {
+        let run = portal_app::reminders::run(&state.app, "portal-local").await?;
+        let delivered = portal_app::outbox::deliver_due(&state.app, &mailbox, 1000).await?;
+        println!(
+            "reminders: {} members, {} sent, {} already sent; mails delivered: {delivered:?}",
+            run.members, run.sent, run.already
+        );
+        return Ok(());
     }
     // Mail: the local mailbox (/_dev/mail); in emulator mode (`PORTAL_MAIL=ses`) each mail
     // goes through SES at the SDK's endpoint first (moto's), then into the mailbox too,

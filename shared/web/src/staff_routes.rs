@@ -44,6 +44,8 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/staff/members/{member_no}/invoices/{invoice_no}/slip-payment", REVIEWER, slip_payment),
         Route::get("/api/staff/refunds", REVIEWER, refunds),
         Route::post("/api/staff/accounts/{staff_id}/second-factor/reset", ADMINISTRATOR, reset_second_factor),
+        Route::get("/api/staff/reminders", REVIEWER, reminders),
+        Route::post("/api/staff/reminders/run", ADMINISTRATOR, run_reminders),
         Route::get("/api/staff/members", REVIEWER, search_members),
         Route::get("/api/staff/members/{member_no}", REVIEWER, member_detail),
         Route::get("/api/staff/members/{member_no}/audit", REVIEWER, member_audit),
@@ -369,4 +371,24 @@ async fn member_detail(
         invoices: invoices.iter().map(|i| views::invoice(i, today)).collect(),
         audit: audit?,
     }))
+}
+
+#[derive(serde::Serialize)]
+struct RemindersView {
+    last_run: Option<portal_app::records::ReminderRun>,
+}
+
+/// 更新申請のご案内: the last run.
+async fn reminders(State(s): State<AppState>) -> Result<Json<RemindersView>, ApiError> {
+    Ok(Json(RemindersView { last_run: portal_app::reminders::last_run(&s.app).await? }))
+}
+
+/// Runs the reminders now (administrators; the schedule runs them too).
+async fn run_reminders(
+    State(s): State<AppState>,
+    st: StaffSession,
+) -> Result<Json<portal_app::records::ReminderRun>, ApiError> {
+    let run = portal_app::reminders::run(&s.app, st.staff_id.as_str()).await?;
+    tracing::info!(staff_id = %st.staff_id, sent = run.sent, "reminders run by staff");
+    Ok(Json(run))
 }

@@ -60,6 +60,11 @@ describe('事務局ログイン: 二要素認証', { timeout: 180_000 }, () => {
       await page.getByRole('link', { name: '保管しました。事務局ホームへ', exact: true }).click();
       await page.getByRole('heading', { name: '事務局ホーム', exact: true }).waitFor();
       await page.getByText('管理者', { exact: true }).waitFor();
+      // An administrator can start the reminders now; the last run is shown.
+      const reminders = page.getByRole('region', { name: '更新申請のご案内（リマインダー）' });
+      await reminders.getByText('まだ実行されていません。', { exact: true }).waitFor();
+      await reminders.getByRole('button', { name: '今すぐ送信', exact: true }).click();
+      await reminders.getByText(/^前回の実行：.*（admin01）対象 5名/).waitFor();
       await logout(page);
 
       // Later logins: the code of the authenticator (a fresh step's).

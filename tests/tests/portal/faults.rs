@@ -231,6 +231,9 @@ const COVERED: &[&str] = &[
     "PUT /api/staff/members/{member_no}/contact",
     "PUT /api/staff/members/{member_no}/collection-method",
     "POST /api/staff/members/{member_no}/invoices/{invoice_no}/dues-payment",
+    // A batch run keeps what it did before a failure (each member's mail and mark land
+    // together); http_reminders.rs `a_failing_store_mid_run_loses_nothing_and_repeats_nothing`.
+    "POST /api/staff/reminders/run",
     "POST /api/staff/members/{member_no}/credits/{credit_no}/decision",
     "POST /api/members/{member_no}/invoices/{invoice_no}/postal-slip",
     "POST /api/staff/members/{member_no}/invoices/{invoice_no}/postal-slip/cancel",

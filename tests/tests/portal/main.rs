@@ -16,6 +16,7 @@ mod http_login;
 mod http_members;
 mod http_password;
 mod http_payments;
+mod http_reminders;
 mod http_second_factor;
 mod http_staff_members;
 mod least_privilege;

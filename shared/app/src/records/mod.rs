@@ -43,7 +43,9 @@ pub use member::{
 pub use outbox::{MailState, OutboxMail, OutboxRecord, Suppression, SuppressionRecord};
 pub use partition::MemberPartition;
 pub use reset::{ResetToken, ResetTokenRecord};
-pub use system::{RenewalRuleRecord, SeedMarker, SeedMarkerRecord};
+pub use system::{
+    ReminderMark, ReminderMarkRecord, ReminderRun, ReminderRunRecord, RenewalRuleRecord, SeedMarker, SeedMarkerRecord,
+};
 pub use throttle::{Attempt, Attempts, ThrottleRecord};
 pub use tx::{NoRefusal, Tx, TxError};
 

@@ -7,8 +7,8 @@ use portal_domain::{Application, Credit, Invoice, Member};
 
 use super::{
     ApplicationRecord, AttendanceMarkRecord, CreditRecord, InvoiceRecord, MemberAuthRecord, MemberRecord,
-    OpenApplicationRecord, PaymentAttemptRecord, Record, RecordError, RecordFault, SelfReportTotalRecord,
-    SubmittedRecord, decode, type_of,
+    OpenApplicationRecord, PaymentAttemptRecord, Record, RecordError, RecordFault, ReminderMarkRecord,
+    SelfReportTotalRecord, SubmittedRecord, decode, type_of,
 };
 
 #[derive(Default, Debug)]
@@ -70,7 +70,7 @@ impl MemberPartition {
                     p.attendance.insert((unit, date));
                 }
                 // Markers that keep rules atomic; nothing on a page reads them.
-                Some(OpenApplicationRecord::TYPE | SubmittedRecord::TYPE) => {}
+                Some(OpenApplicationRecord::TYPE | SubmittedRecord::TYPE | ReminderMarkRecord::TYPE) => {}
                 other => {
                     return Err(RecordError {
                         pk: item.key.pk.clone(),

@@ -36,3 +36,34 @@ impl SeedMarkerRecord {
         keys::seed_marker(name)
     }
 }
+
+/// A reminder that went out (in the member's partition; see `keys::reminder_mark`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ReminderMark {
+    pub sent_at: i64,
+}
+
+pub struct ReminderMarkRecord;
+
+impl Record for ReminderMarkRecord {
+    type Value = ReminderMark;
+    const TYPE: &'static str = "reminder_mark";
+}
+
+/// The last reminder run, for staff.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderRun {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// A staff id, `schedule` or `portal-local`.
+    pub by: String,
+    pub members: usize,
+    pub sent: usize,
+    pub already: usize,
+}
+
+pub struct ReminderRunRecord;
+
+impl Record for ReminderRunRecord {
+    type Value = ReminderRun;
+    const TYPE: &'static str = "reminder_run";
+}
