@@ -301,7 +301,12 @@ async fn tour(app: &TestApp) {
     assert_eq!(crate::http_attendance::import_all(&staff, &key, 10).await, 1);
     ok(staff.post("/api/staff/logout", json!({})).await, "staff logout").await;
 
-    // The two functions that are loops, not routes.
+    // The functions that are loops or schedules, not routes.
+    FUNCTION
+        .scope("reminders", async {
+            portal_app::reminders::run(&app.state.app, "schedule").await.unwrap();
+        })
+        .await;
     let mailer = RecordingMailer(app.mailbox.clone());
     FUNCTION
         .scope("outbox-sender", async {
