@@ -63,6 +63,19 @@ pub fn on_staff(app: &App, account: &StaffId, who: &Actor, c: &Change<'_>) -> Wr
     write(keys::staff_audit_pk(account), app.clock.now(), who, c)
 }
 
+/// The entry of a change to the 所定単位表.
+pub fn on_unit_table(app: &App, who: &Actor, c: &Change<'_>) -> Write {
+    write(UNITS_PK.to_owned(), app.clock.now(), who, c)
+}
+
+const UNITS_PK: &str = "AUDIT#UNITS";
+
+/// The 所定単位表's trail, oldest first.
+pub async fn of_unit_table(app: &App) -> Result<Vec<AuditEntry>, Fault> {
+    let items = app.table.query(UNITS_PK, "").await?;
+    Ok(items.iter().map(decode::<AuditRecord>).collect::<Result<_, _>>()?)
+}
+
 /// A member's trail, oldest first; with `record`, only that record's entries. (One
 /// Query; a trail of a few hundred entries a member is small.)
 pub async fn of_member(app: &App, member: MemberNo, record: Option<&str>) -> Result<Vec<AuditEntry>, Fault> {

@@ -25,6 +25,7 @@ pub mod retrying;
 pub mod second_factor;
 pub mod seed;
 pub mod throttle;
+pub mod unit_admin;
 
 use std::sync::Arc;
 

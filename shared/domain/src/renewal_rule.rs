@@ -180,6 +180,7 @@ mod tests {
             self_reportable: true,
             valid_from: d(2000, 1, 1),
             valid_to: None,
+            version: 0,
         };
         Credit::of(crate::CreditNo::new(n as i64), &entry, on, source, CreditStatus::Approved)
     }

@@ -94,6 +94,103 @@ impl ProofKind {
     }
 }
 
+/// 研修単位区分 as the renewal rule counts them: (code, label).
+pub const CATEGORIES: [(&str, &str); 4] = [
+    ("jcs_meeting", "日本循環器学会 学術集会"),
+    ("regional_meeting", "地方会"),
+    ("related_meeting", "関連学術集会"),
+    ("paper", "論文"),
+];
+
+/// A row of the 所定単位表 as an administrator types it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UnitForm {
+    pub code: String,
+    pub name: String,
+    pub reading: String,
+    pub category: String,
+    #[serde(deserialize_with = "crate::field_error::whole_number::deserialize")]
+    pub units: i64,
+    /// `meeting` or `paper`.
+    pub activity: String,
+    pub self_reportable: bool,
+    pub valid_from: String,
+    /// Empty: in use without end.
+    pub valid_to: String,
+}
+
+impl UnitForm {
+    /// Every field checked; the problems of all fields at once.
+    pub fn parse(&self) -> Result<UnitEntry, crate::FieldErrors> {
+        let mut errs = crate::FieldErrors::new();
+        let code = errs.take(UnitCode::parse(&self.code).map_err(|e| e.for_field("code")));
+        let text = |field: &str, label: &str, v: &str, max: usize| {
+            let v = v.trim();
+            if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
+                Err(FieldError::new(field, format!("{label}を{max}文字以内で入力してください。")))
+            } else {
+                Ok(v.to_owned())
+            }
+        };
+        let name = errs.take(text("name", "名称", &self.name, 100));
+        let reading = errs.take(text("reading", "よみがな", &self.reading, 200));
+        let category = errs.take(
+            CATEGORIES
+                .iter()
+                .find(|(c, _)| *c == self.category)
+                .ok_or_else(|| FieldError::new("category", "研修単位区分を選んでください。")),
+        );
+        let units = errs.take(
+            u32::try_from(self.units)
+                .ok()
+                .filter(|u| (1..=50).contains(u))
+                .ok_or_else(|| FieldError::new("units", "単位数は1〜50の整数で入力してください。")),
+        );
+        let activity = errs.take(match self.activity.as_str() {
+            "meeting" => Ok(Activity::Meeting),
+            "paper" => Ok(Activity::Paper),
+            _ => Err(FieldError::new("activity", "活動の種類（学術集会等・論文）を選んでください。")),
+        });
+        let valid_from = errs.take(crate::application::parse_date("valid_from", "適用開始日", &self.valid_from));
+        let valid_to = if self.valid_to.trim().is_empty() {
+            Some(None)
+        } else {
+            errs.take(crate::application::parse_date("valid_to", "適用終了日", &self.valid_to)).map(Some)
+        };
+        if let (Some(from), Some(Some(to))) = (valid_from, valid_to)
+            && to < from
+        {
+            errs.push(FieldError::new("valid_to", "適用終了日は適用開始日以降の日付を入力してください。"));
+        }
+        match (code, name, reading, category, units, activity, valid_from, valid_to) {
+            (
+                Some(code),
+                Some(name),
+                Some(reading),
+                Some((c, l)),
+                Some(units),
+                Some(activity),
+                Some(from),
+                Some(to),
+            ) if errs.is_empty() => Ok(UnitEntry {
+                code,
+                name,
+                reading: fold(&reading),
+                category: (*c).to_owned(),
+                category_label: (*l).to_owned(),
+                units,
+                activity,
+                self_reportable: self.self_reportable,
+                valid_from: from,
+                valid_to: to,
+                version: 0,
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
 /// One row of the 所定単位表.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitEntry {
@@ -111,6 +208,9 @@ pub struct UnitEntry {
     pub valid_from: NaiveDate,
     #[serde(default)]
     pub valid_to: Option<NaiveDate>,
+    /// Moves on every edit by staff; an edit is conditional on the version it read.
+    #[serde(default)]
+    pub version: i64,
 }
 
 impl UnitEntry {
@@ -166,6 +266,7 @@ pub fn sample_table() -> Vec<UnitEntry> {
         self_reportable: true,
         valid_from: from,
         valid_to: None,
+        version: 0,
     };
     const JCS: (&str, &str) = ("jcs_meeting", "日本循環器学会 学術集会");
     const REGIONAL: (&str, &str) = ("regional_meeting", "地方会");

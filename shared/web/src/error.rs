@@ -95,6 +95,11 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "invalid_input", message).with_fields(fields)
     }
 
+    /// Several fields' problems, with the form's message.
+    pub fn invalid_fields(fields: FieldErrors, message: String) -> Self {
+        Self::invalid(fields, message)
+    }
+
     /// One field's problem, its message as the answer's.
     pub fn invalid_field(field: portal_domain::FieldError) -> Self {
         let message = field.message.clone();

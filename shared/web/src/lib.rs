@@ -27,6 +27,7 @@ pub mod serve;
 pub mod session;
 pub mod staff_routes;
 pub mod telemetry;
+pub mod unit_admin_routes;
 pub mod views;
 
 use std::sync::Arc;

@@ -65,6 +65,18 @@ describe('事務局ログイン: 二要素認証', { timeout: 180_000 }, () => {
       await reminders.getByText('まだ実行されていません。', { exact: true }).waitFor();
       await reminders.getByRole('button', { name: '今すぐ送信', exact: true }).click();
       await reminders.getByText(/^前回の実行：.*（admin01）対象 5名/).waitFor();
+      // 所定単位表の管理: add a code, keyboard and labels only; it shows in the table and history.
+      await page.getByRole('link', { name: '所定単位表の管理', exact: true }).click();
+      await page.getByLabel('単位コード', { exact: true }).fill('RM-WEB');
+      await page.getByLabel('名称', { exact: true }).fill('地方会 Web参加');
+      await page.getByLabel('よみがな', { exact: true }).fill('ちほうかい うぇぶさんか');
+      await page.getByLabel('研修単位区分', { exact: true }).selectOption('regional_meeting');
+      await page.getByLabel('単位数', { exact: true }).fill('3');
+      await page.getByLabel('適用開始日', { exact: true }).fill('2026-04-01');
+      await page.getByRole('button', { name: '追加', exact: true }).click();
+      await page.getByText('RM-WEB を追加しました。', { exact: true }).waitFor();
+      await page.getByRole('table', { name: '変更履歴' }).getByRole('cell', { name: '単位コードの追加', exact: true }).waitFor();
+      await page.getByRole('link', { name: '事務局ホームへ戻る', exact: true }).click();
       await logout(page);
 
       // Later logins: the code of the authenticator (a fresh step's).
@@ -188,8 +200,12 @@ describe('事務局ログイン: 二要素認証', { timeout: 180_000 }, () => {
       await list.or(page.getByText('該当する請求はありません。', { exact: true })).waitFor();
       assert.equal(await page.getByRole('cell', { name: '納入済', exact: true }).count(), 0);
       await page.getByLabel('状態', { exact: true }).selectOption('');
-      await page.getByRole('button', { name: '表示', exact: true }).click();
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/api/staff/invoices?') && r.url().includes('state=&')),
+        page.getByRole('button', { name: '表示', exact: true }).click(),
+      ]);
       await list.getByRole('row').nth(1).waitFor();
+      await page.waitForFunction(() => document.querySelector('#filter-form')?.getAttribute('aria-busy') !== 'true');
       const shown = (await list.getByRole('row').count()) - 1;
       const [download] = await Promise.all([
         page.waitForEvent('download'),

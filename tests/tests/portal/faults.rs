@@ -234,6 +234,8 @@ const COVERED: &[&str] = &[
     // A batch run keeps what it did before a failure (each member's mail and mark land
     // together); http_reminders.rs `a_failing_store_mid_run_loses_nothing_and_repeats_nothing`.
     "POST /api/staff/reminders/run",
+    "POST /api/staff/units",
+    "PUT /api/staff/units/{code}",
     "POST /api/staff/members/{member_no}/credits/{credit_no}/decision",
     "POST /api/members/{member_no}/invoices/{invoice_no}/postal-slip",
     "POST /api/staff/members/{member_no}/invoices/{invoice_no}/postal-slip/cancel",
@@ -367,4 +369,14 @@ async fn member_record_corrections_are_clear_under_faults() {
     let paid_on = json!({ "paid_on": app.state.app.clock.today().to_string() });
     let record = || staff.post(&dues_paid, paid_on.clone());
     under_faults(&app, &people, "年会費の入金", record, 200).await;
+
+    // 所定単位表: add, then edit from the version read.
+    let admin = app.login_staff("admin01").await;
+    let unit = json!({
+        "code": "RM-WEB", "name": "地方会 Web参加", "reading": "ちほうかい うぇぶさんか", "category": "regional_meeting",
+        "units": 3, "activity": "meeting", "self_reportable": true, "valid_from": "2026-04-01", "valid_to": "",
+    });
+    under_faults(&app, &people, "単位コードの追加", || admin.post("/api/staff/units", unit.clone()), 201).await;
+    let edit = json!({ "version": 0, "unit": unit });
+    under_faults(&app, &people, "単位コードの変更", || admin.put("/api/staff/units/RM-WEB", edit.clone()), 200).await;
 }

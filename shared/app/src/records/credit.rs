@@ -78,6 +78,8 @@ impl Record for UnitRecord {
 }
 
 impl UnitRecord {
+    pub const VERSION: Field<Self, i64> = Field::new("version");
+
     pub fn key(code: &UnitCode) -> Key {
         keys::unit(code)
     }
