@@ -50,3 +50,25 @@ async fn store_calls_per_user_action() {
     b.get("/api/members/100001/invoices").await;
     assert_eq!(app.store.take(), 1, "会費請求/入金状況");
 }
+
+#[tokio::test]
+async fn store_calls_of_the_staff_console() {
+    let app = spawn_app().await;
+    let staff = app.login_staff("staff01").await; // enrols
+    app.store.take();
+    let b = app.browser();
+    let res = b.post("/api/staff/login", json!({ "staff_id": "staff01", "password": DEMO_PASSWORD })).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.store.take(), 3, "password step: throttle counters + account (concurrent), no write when enrolled");
+    let code = app.staff_keys.lock().unwrap()["staff01"].recovery_codes[0].clone();
+    let res = b.post("/api/staff/login/second-factor", json!({ "recovery_code": code })).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.store.take(), 4, "second step: throttle counters + account, then one conditional write");
+    staff.get("/api/staff/members?q=じゅんかん").await;
+    assert_eq!(app.store.take(), 4, "会員検索 by name: session + one prefix Query per kind (name, kana, mail)");
+    staff.get("/api/staff/members/100001").await;
+    assert_eq!(app.store.take(), 3, "会員の詳細: session + partition + audit trail (concurrent)");
+    let fy = portal_domain::FiscalYear::containing(app.state.app.clock.today()).year();
+    staff.get(&format!("/api/staff/invoices?fiscal_year={fy}")).await;
+    assert_eq!(app.store.take(), 2, "請求の一覧, one page: session + one index Query");
+}
