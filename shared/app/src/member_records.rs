@@ -87,7 +87,8 @@ pub async fn set_collection_method(
     raw: &str,
 ) -> Result<Member, CorrectionError> {
     let method: CollectionMethod = serde_json::from_value(serde_json::Value::String(raw.to_owned())).map_err(|_| {
-        let e = portal_domain::FieldError::new("collection_method", "会費の納入方法を選んでください。");
+        let e =
+            portal_domain::FieldError::new(MemberRecord::COLLECTION_METHOD.name(), "会費の納入方法を選んでください。");
         CorrectionError::Invalid(e.into())
     })?;
     let old = read(app, member).await?;

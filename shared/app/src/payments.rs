@@ -450,7 +450,7 @@ pub async fn record_dues_payment(
     let (member, old) = staff_read(app, member_no, raw_no).await?;
     if old.fee_type != FeeType::AnnualDues {
         let field = portal_domain::FieldError::new(
-            "invoice_no",
+            "dues_invoice",
             "年会費の請求ではありません。更新料の入金はここでは記録できません。",
         );
         return Err(PaymentError::Invalid(field.into()));
