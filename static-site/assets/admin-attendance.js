@@ -1,6 +1,6 @@
 // 参加記録の取込 (/admin/attendance.html): the CSV goes to file storage by a signed
 // upload; 「確認」 shows every refused row; 「取込」 sends batches and shows progress.
-import { api, errorMessage } from '/assets/http.js';
+import { api, errorMessage, sendWithTicket } from '/assets/http.js';
 import { startStaffPage } from '/assets/staff-page.js';
 import { pageReady } from '/assets/page.js';
 import { dataTable, el, fieldRow } from '/assets/dom.js';
@@ -14,16 +14,7 @@ let current = null; // { key, encoding, counts }
 async function upload(file) {
   const ticket = await api('POST', '/api/staff/attendance/uploads', { size: file.size });
   if (!ticket.ok) return { error: ticket };
-  try {
-    const res = await fetch(ticket.data.url, {
-      method: ticket.data.method || 'PUT',
-      headers: ticket.data.headers || {},
-      body: file,
-      credentials: 'omit',
-      cache: 'no-store',
-    });
-    if (res.ok) return { key: ticket.data.key };
-  } catch { /* reported below */ }
+  if (await sendWithTicket(ticket.data, file)) return { key: ticket.data.key };
   return { error: { data: { message: 'ファイルをアップロードできませんでした。もう一度お試しください。' } } };
 }
 

@@ -3,7 +3,7 @@
 // (signed upload straight to storage, then 「完了」), 「承認申請」 → 「送信」, and 承認履歴
 // with 「取り消し」 while 承認申請中 (manual STEP③ 11–19, 取り下げ, 却下された場合).
 // The rejection mail links here; logged out, the login brings the member back.
-import { api, errorMessage } from '/assets/http.js';
+import { api, errorMessage, sendWithTicket } from '/assets/http.js';
 import { dataTable, el, fieldRow, text } from '/assets/dom.js';
 import { formatDate, formatDateTime, formatFileSize } from '/assets/format.js';
 import { showFlash, showNotice } from '/assets/flash.js';
@@ -243,19 +243,7 @@ async function upload() {
       showDialogErrors(form, ticket);
       return;
     }
-    let stored = false;
-    try {
-      const res = await fetch(ticket.data.url, {
-        method: ticket.data.method || 'PUT',
-        headers: ticket.data.headers || {},
-        body: file,
-        credentials: 'omit',
-        cache: 'no-store',
-      });
-      stored = res.ok;
-    } catch {
-      stored = false;
-    }
+    const stored = await sendWithTicket(ticket.data, file);
     if (!stored) {
       status.textContent = '';
       input.value = '';

@@ -67,3 +67,22 @@ export function errorMessage(result) {
   if (result && result.status >= 400 && result.status < 500) return INPUT_ERROR;
   return GENERIC_ERROR;
 }
+
+/**
+ * Sends a file to storage with a signed upload ticket from the API (its method, URL and
+ * exact headers; no cookies). True when storage took it.
+ */
+export async function sendWithTicket(ticket, file) {
+  try {
+    const res = await fetch(ticket.url, {
+      method: ticket.method || 'PUT',
+      headers: ticket.headers || {},
+      body: file,
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}

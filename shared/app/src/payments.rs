@@ -402,6 +402,30 @@ pub async fn cancel_slip(
     }
 }
 
+/// A payment staff record (postal slip, office): 納入済, the member's mail, and the
+/// audit entry, in one transaction.
+async fn record_staff_payment(
+    app: &App,
+    who: &audit::Actor,
+    member: &Member,
+    old: &Invoice,
+    new: Invoice,
+    change: &audit::Change<'_>,
+) -> Result<Invoice, PaymentError> {
+    let mut tx = Tx::new().write(audit::on_member(app, member.member_no, who, change));
+    for (w, named) in paid_writes(app, member, old, &new) {
+        tx = match named {
+            Some(c) => tx.step(w, c),
+            None => tx.write(w),
+        };
+    }
+    match tx.run(app.table.as_ref()).await {
+        Ok(()) => Ok(new),
+        Err(TxError::Refused(_)) => Err(PaymentError::Stale),
+        Err(TxError::Store(e)) => Err(e.into()),
+    }
+}
+
 /// Staff record a payment made with the postal slip: 納入済 and the mail.
 pub async fn record_slip_payment(
     app: &App,
@@ -423,18 +447,7 @@ pub async fn record_slip_payment(
         after: Some(after),
         reason: Some(&paid_note),
     };
-    let mut tx = Tx::new().write(audit::on_member(app, member_no, who, &change));
-    for (w, named) in paid_writes(app, &member, &old, &new) {
-        tx = match named {
-            Some(c) => tx.step(w, c),
-            None => tx.write(w),
-        };
-    }
-    match tx.run(app.table.as_ref()).await {
-        Ok(()) => Ok(new),
-        Err(TxError::Refused(_)) => Err(PaymentError::Stale),
-        Err(TxError::Store(e)) => Err(e.into()),
-    }
+    record_staff_payment(app, who, &member, &old, new, &change).await
 }
 
 /// Staff record a dues payment received another way (口座振替, 窓口): 納入済 via the
@@ -466,18 +479,7 @@ pub async fn record_dues_payment(
         after: Some(new.status(today).label()),
         reason: Some(&note),
     };
-    let mut tx = Tx::new().write(audit::on_member(app, member_no, who, &change));
-    for (w, named) in paid_writes(app, &member, &old, &new) {
-        tx = match named {
-            Some(c) => tx.step(w, c),
-            None => tx.write(w),
-        };
-    }
-    match tx.run(app.table.as_ref()).await {
-        Ok(()) => Ok(new),
-        Err(TxError::Refused(_)) => Err(PaymentError::Stale),
-        Err(TxError::Store(e)) => Err(e.into()),
-    }
+    record_staff_payment(app, who, &member, &old, new, &change).await
 }
 
 /// Orders paid at the provider for invoices that were already paid: money to return.

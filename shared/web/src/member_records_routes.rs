@@ -92,13 +92,7 @@ async fn dues_payment(
     JsonBody(b): JsonBody<PaidBody>,
 ) -> Result<Json<views::InvoiceView>, ApiError> {
     let today = s.app.clock.today();
-    let paid_on = portal_domain::application::parse_date("paid_on", "入金日", &b.paid_on)
-        .and_then(|d| {
-            (d <= today)
-                .then_some(d)
-                .ok_or_else(|| portal_domain::FieldError::new("paid_on", "入金日は今日以前の日付を入力してください。"))
-        })
-        .map_err(|f| portal_app::PaymentError::Invalid(f.into()))?;
+    let paid_on = crate::staff_routes::paid_on(&b.paid_on, today)?;
     let i =
         portal_app::payments::record_dues_payment(&s.app, &st.actor(), path_member(&no)?, &invoice_no, paid_on).await?;
     tracing::info!(staff_id = %st.staff_id, invoice_no = %i.invoice_no, "dues payment recorded");

@@ -271,6 +271,17 @@ pub(crate) struct SlipPaymentBody {
     paid_on: String,
 }
 
+/// 入金日 as staff type it: a date, today or earlier.
+pub(crate) fn paid_on(raw: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, portal_app::PaymentError> {
+    portal_domain::application::parse_date("paid_on", "入金日", raw)
+        .and_then(|d| {
+            (d <= today)
+                .then_some(d)
+                .ok_or_else(|| portal_domain::FieldError::new("paid_on", "入金日は今日以前の日付を入力してください。"))
+        })
+        .map_err(|f| portal_app::PaymentError::Invalid(f.into()))
+}
+
 /// Record a payment made with the postal slip: 納入済 and the member's mail.
 async fn slip_payment(
     State(s): State<AppState>,
@@ -279,13 +290,7 @@ async fn slip_payment(
     JsonBody(b): JsonBody<SlipPaymentBody>,
 ) -> Result<Json<views::InvoiceView>, ApiError> {
     let today = s.app.clock.today();
-    let paid_on = portal_domain::application::parse_date("paid_on", "入金日", &b.paid_on)
-        .and_then(|d| {
-            (d <= today)
-                .then_some(d)
-                .ok_or_else(|| portal_domain::FieldError::new("paid_on", "入金日は今日以前の日付を入力してください。"))
-        })
-        .map_err(|f| portal_app::PaymentError::Invalid(f.into()))?;
+    let paid_on = paid_on(&b.paid_on, today)?;
     let i =
         portal_app::payments::record_slip_payment(&s.app, &st.actor(), path_member(&no)?, &invoice_no, paid_on).await?;
     tracing::info!(staff_id = %st.staff_id, invoice_no = %i.invoice_no, "postal slip payment recorded");
