@@ -10,12 +10,13 @@ use portal_domain::{
 };
 use serde::Deserialize;
 
+use crate::application_list::{self, ListState, season_of};
 use crate::profile::{OwnPartition, own_partition};
 use crate::records::{
     self, ApplicationRecord, Changes, InvoiceRecord, OpenApplication, OpenApplicationRecord, RenewalRuleRecord,
     SubmittedMarker, SubmittedRecord, Tx, TxError, When, decode_opt,
 };
-use crate::{AccessError, App, ApplicationError, Fault, mails, outbox};
+use crate::{AccessError, App, ApplicationError, Fault, mails, outbox, season_counts};
 
 /// The body of "create" and "edit", as typed: every field text (blank when absent, so
 /// a blank is that field's error), nothing else accepted. Only the kind's own fields
@@ -148,10 +149,8 @@ pub async fn create(
     };
     let no = application.application_no.clone();
     let tx = Tx::new()
-        .write(records::put(
-            records::item::<ApplicationRecord>(ApplicationRecord::key(requested, &no), &application),
-            When::new_item(),
-        ))
+        .write(records::put(ApplicationRecord::stored(requested, &application), When::new_item()))
+        .write(season_counts::moved(requested, season_of(&application), None, Some(ListState::Draft)))
         .step(
             records::put(
                 records::item::<OpenApplicationRecord>(
@@ -247,7 +246,8 @@ pub async fn delete(
                 OpenApplicationRecord::APPLICATION_NO.is(&a.application_no),
             ),
             EditConflict::NotDraft,
-        );
+        )
+        .write(season_counts::moved(requested, season_of(&a), Some(ListState::Draft), None));
     edit_result(tx.run(app.table.as_ref()).await)
 }
 
@@ -324,9 +324,11 @@ pub async fn submit(
         }
         ApplicationDetails::Decline(_) => mails::decline_accepted(&app.config, member, &a.application_no),
     };
+    let state = ListState::of(&submitted);
     let mut changes = Changes::new()
         .set(ApplicationRecord::STATUS, &ApplicationStatus::Submitted)
-        .set(ApplicationRecord::SUBMITTED_AT, &Some(now));
+        .set(ApplicationRecord::SUBMITTED_AT, &Some(now))
+        .gsi1(Some(application_list::place(requested, &a, state)));
     if submitted.invoice_no.is_some() {
         changes = changes.set(ApplicationRecord::INVOICE_NO, &submitted.invoice_no);
     }
@@ -346,7 +348,9 @@ pub async fn submit(
                 When::new_item(),
             ),
             SubmitConflict::OtherKindSubmitted,
-        );
+        )
+        .write(season_counts::moved(requested, season_of(&a), Some(ListState::Draft), Some(state)))
+        .write(season_counts::submitted_on(requested, app.clock.today()));
     if let Some(inv) = &invoice {
         tx = tx.write(records::put(InvoiceRecord::stored(requested, inv), When::new_item()));
     }

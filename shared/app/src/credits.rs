@@ -20,7 +20,7 @@ use crate::profile::{OwnPartition, own_partition};
 use crate::records::{
     self, Changes, CreditRecord, MemberRecord, SelfReportTotalRecord, Tx, TxError, UnitRecord, When, decode, decode_opt,
 };
-use crate::{App, CreditError, Fault, audit, keys, mails, outbox};
+use crate::{App, CreditError, Fault, audit, keys, mails, outbox, season_counts};
 
 /// How long a signed upload request stays valid.
 pub const UPLOAD_VALID: Duration = Duration::from_secs(10 * 60);
@@ -315,7 +315,10 @@ pub async fn request_approval(
         // No arithmetic in conditions: the bound is computed here.
         SelfReportTotalRecord::UNITS.absent().or(SelfReportTotalRecord::UNITS.below(cap - units + 1)),
     );
-    let tx = Tx::new().step(records::put(queued, unchanged(&old)), Changed::Stale).step(total, Changed::OverCap);
+    let tx = Tx::new()
+        .step(records::put(queued, unchanged(&old)), Changed::Stale)
+        .step(total, Changed::OverCap)
+        .write(season_counts::queue(requested, 1));
     match tx.run(app.table.as_ref()).await {
         Ok(()) => Ok(new),
         Err(TxError::Refused(Changed::Stale)) => Err(CreditError::Stale),
@@ -354,6 +357,8 @@ pub async fn withdraw(
     if let Some(w) = release(requested, &old) {
         tx = tx.write(w);
     }
+    // `withdrawn` refuses anything but a pending request: it leaves the queue.
+    tx = tx.write(season_counts::queue(requested, -1));
     match tx.run(app.table.as_ref()).await {
         Ok(()) => Ok(new),
         Err(TxError::Refused(_)) => Err(CreditError::Stale),
@@ -425,7 +430,10 @@ pub async fn decide(
     };
     let entry = audit::on_member(app, member, &audit::Actor::staff(staff.0, staff.1), &change);
     // Out of the queue (a put without an index place).
-    let mut tx = Tx::new().step(records::put(replace(member, &new), unchanged(&old)), Changed::Stale).write(entry);
+    let mut tx = Tx::new()
+        .step(records::put(replace(member, &new), unchanged(&old)), Changed::Stale)
+        .write(entry)
+        .write(season_counts::queue(member, -1));
     if let Decision::Reject { .. } = decision {
         if let Some(w) = release(member, &old) {
             tx = tx.write(w);

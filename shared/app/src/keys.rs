@@ -47,6 +47,49 @@ pub fn invoice_list_gsi(fiscal_year: i32, paid: bool, fee_type: &str, no: &Invoi
     Key::new(format!("INVOICES#{fiscal_year}"), format!("{state}#{fee_type}#{no}#{m}"))
 }
 
+/// Applications listed for staff (申請の一覧): GSI1 `APPLICATIONS#<fiscal year>` — the
+/// 年度 in which the 認定期間 ends, the renewal season — sorted by
+/// `<state>#<application no>#<member>`, so a state is a prefix.
+pub fn application_list_gsi(season: i32, state: &str, no: &ApplicationNo, m: MemberNo) -> Key {
+    Key::new(format!("APPLICATIONS#{season}"), format!("{state}#{no}#{m}"))
+}
+
+/// The staff home's counts (see `season_counts.rs`): every counter in one partition,
+/// each split over [`COUNT_SHARDS`] items by member number so that members acting at
+/// the same moment rarely write the same item.
+pub const COUNTS_PK: &str = "COUNTS";
+pub const COUNT_SHARDS: u32 = 8;
+
+fn shard(m: MemberNo) -> u32 {
+    m.get() % COUNT_SHARDS
+}
+
+/// Applications of a season per state.
+pub fn season_count(season: i32, m: MemberNo) -> Key {
+    Key::new(COUNTS_PK, format!("SEASON#{season}#{}", shard(m)))
+}
+
+pub fn season_count_prefix(season: i32) -> String {
+    format!("SEASON#{season}#")
+}
+
+/// Self-reports waiting for a decision (承認待ち).
+pub fn queue_count(m: MemberNo) -> Key {
+    Key::new(COUNTS_PK, format!("QUEUE#{}", shard(m)))
+}
+
+pub const QUEUE_COUNT_PREFIX: &str = "QUEUE#";
+
+/// Submissions and payments of one day (JST).
+pub fn day_count(day: NaiveDate, m: MemberNo) -> Key {
+    Key::new(COUNTS_PK, format!("DAY#{day}#{}", shard(m)))
+}
+
+/// Every day count of `day`'s month.
+pub fn day_count_month_prefix(day: NaiveDate) -> String {
+    format!("DAY#{}", day.format("%Y-%m"))
+}
+
 /// The mark that the reminder of `threshold` months before the period's end went out.
 pub fn reminder_mark(m: MemberNo, period_end: NaiveDate, threshold: u32) -> Key {
     Key::new(member_pk(m), format!("REMINDER#{period_end}#{threshold}"))
@@ -234,6 +277,13 @@ mod tests {
         );
         assert_eq!(counter("APPLICATION#2026"), Key::new("COUNTER", "APPLICATION#2026"));
         assert_eq!(renewal_rule(), Key::new("RULE", "RENEWAL"));
+        assert_eq!(
+            application_list_gsi(2026, "draft", &a, m),
+            Key::new("APPLICATIONS#2026", "draft#A-2026-000001#100001")
+        );
+        assert_eq!(season_count(2026, m), Key::new("COUNTS", "SEASON#2026#1"));
+        assert_eq!(queue_count(m), Key::new("COUNTS", "QUEUE#1"));
+        assert_eq!(day_count(day, m), Key::new("COUNTS", "DAY#2026-05-17#1"));
         let order = OrderId::new(m, &InvoiceNo::new(2026, 7), 1);
         assert_eq!(payment_attempt(m, &order), Key::new("MEMBER#100001", "PAY#100001-INV-2026-000007-01"));
         assert_eq!(

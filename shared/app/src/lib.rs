@@ -1,6 +1,7 @@
 //! Use cases of the member portal, written once over the domain's ports. The HTTP
 //! layer calls these; adapters (DynamoDB/SQLite, SES/mailbox) are passed in.
 
+pub mod application_list;
 pub mod applications;
 pub mod attendance;
 pub mod audit;
@@ -22,6 +23,7 @@ pub mod records;
 pub mod reminders;
 pub mod reset;
 pub mod retrying;
+pub mod season_counts;
 pub mod second_factor;
 pub mod seed;
 pub mod throttle;

@@ -9,16 +9,17 @@ use chrono::{DateTime, Utc};
 use portal_domain::payment::{AttemptState, CheckoutRequest, NotificationError, Payments, TradeStatus};
 use portal_domain::table::Write;
 use portal_domain::{
-    ApplicationStatus, FeeType, Invoice, InvoiceNo, Member, MemberNo, PaidVia, PayType, PaymentAttempt,
+    ApplicationStatus, FeeType, FiscalYear, Invoice, InvoiceNo, Member, MemberNo, PaidVia, PayType, PaymentAttempt,
     PaymentNotification,
 };
 
+use crate::application_list::{self, ListState};
 use crate::profile::{OwnPartition, own_partition};
 use crate::records::{
     self, ApplicationRecord, Changes, InvoiceRecord, MemberPartition, NotificationLog, NotificationLogRecord,
     PaymentAttemptRecord, Tx, TxError, When, decode_opt,
 };
-use crate::{App, Fault, PaymentError, audit, keys, mails, outbox};
+use crate::{App, Fault, PaymentError, audit, keys, mails, outbox, season_counts};
 
 /// How many times a notification is re-applied when the invoice changed meanwhile.
 const STALE_RETRIES: usize = 3;
@@ -149,20 +150,28 @@ pub async fn request_slip(
 /// The writes that mark an invoice paid: the invoice, the mail, and for a renewal
 /// fee its application's completion.
 fn paid_writes(app: &App, member: &Member, old: &Invoice, new: &Invoice) -> Vec<(Write, Option<Changed>)> {
+    let m = member.member_no;
+    let day = new.paid_on.unwrap_or_else(|| app.clock.today());
     let mut w = vec![
-        (save_invoice(member.member_no, old, new), Some(Changed::Invoice)),
+        (save_invoice(m, old, new), Some(Changed::Invoice)),
         (outbox::enqueue(app, &mails::fee_paid(&app.config, member, new)), None),
+        (season_counts::paid_on(m, day), None),
     ];
-    if let (FeeType::RenewalFee, Some(app_no)) = (new.fee_type, &new.application_no) {
-        // Submitted → 更新手続き完了 (a declined or missing one stays as it is).
+    let period_end = member.certification.as_ref().map(|c| c.period.end());
+    if let (FeeType::RenewalFee, Some(app_no), Some(end)) = (new.fee_type, &new.application_no, period_end) {
+        // Submitted → 更新手続き完了; the application was made for the member's current
+        // 認定期間, whose end names its season (the list and the counts follow).
+        let season = FiscalYear::containing(end).year();
+        let place = application_list::place_of(m, season, app_no, ListState::Paid);
         w.push((
             records::update(
-                ApplicationRecord::key(member.member_no, app_no),
-                Changes::new().set(ApplicationRecord::STATUS, &ApplicationStatus::Completed),
+                ApplicationRecord::key(m, app_no),
+                Changes::new().set(ApplicationRecord::STATUS, &ApplicationStatus::Completed).gsi1(Some(place)),
                 ApplicationRecord::STATUS.is(&ApplicationStatus::Submitted),
             ),
             None,
         ));
+        w.push((season_counts::moved(m, season, Some(ListState::Unpaid), Some(ListState::Paid)), None));
     }
     w
 }

@@ -1,24 +1,19 @@
 //! 請求の一覧 and its CSV export (part of the `staff` function).
 
 use axum::Json;
-use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
+use axum::response::Response;
 use portal_app::invoice_list::{self, Filter, Row};
-use portal_domain::csv::{CsvEncoding, CsvWriter};
 use portal_domain::{FeeType, FieldError, MemberNo};
 use serde::{Deserialize, Serialize};
 
 use crate::routes::Route;
 use crate::staff_routes::REVIEWER;
 use crate::views::{self, InvoiceView};
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, csv_export};
 
-/// Rows per page of the list, and per store call of the export.
+/// Rows per page of the list.
 const PAGE: usize = 50;
-const EXPORT_PAGE: usize = 500;
 
 pub fn routes() -> Vec<Route> {
     vec![Route::get("/api/staff/invoices", REVIEWER, list), Route::get("/api/staff/invoices/export", REVIEWER, export)]
@@ -102,60 +97,18 @@ fn cells(r: &Row, today: chrono::NaiveDate) -> [String; 10] {
     ]
 }
 
-/// Every row of the list as CSV, written page by page as the store returns them. The
-/// first page is read before the answer starts, so a store outage is a clear 503; a
-/// failure later ends the download (the browser reports it incomplete).
+/// Every row of the list as CSV (see `csv_export`).
 async fn export(State(s): State<AppState>, Query(q): Query<ListQuery>) -> Result<Response, ApiError> {
     let f = filter(&q)?;
-    let encoding = match q.encoding.as_str() {
-        "" | "utf-8" => CsvEncoding::Utf8,
-        "shift_jis" => CsvEncoding::ShiftJis,
-        _ => {
-            return Err(ApiError::invalid_field(FieldError::new(
-                "encoding",
-                "文字コードは UTF-8 か Shift_JIS を選んでください。",
-            )));
-        }
-    };
-    let first = invoice_list::page(&s.app, &f, None, EXPORT_PAGE).await?;
-    let today = s.app.clock.today();
-    let mut writer = CsvWriter::new(encoding);
-    let mut head = writer.start().to_vec();
-    head.extend(writer.row(&HEADER).map_err(|_| ApiError::misconfigured("CSV header"))?);
+    let encoding = csv_export::encoding(&q.encoding)?;
     let name = format!("invoices-{}.csv", f.fiscal_year);
-    let app = s.app.clone();
-    let state = Some((first, writer, Some(head)));
-    let stream = futures_util::stream::unfold(state, move |state| {
+    let (app, today) = (s.app.clone(), s.app.clock.today());
+    csv_export::download(encoding, name, &HEADER, move |after| {
         let (app, f) = (app.clone(), f.clone());
         async move {
-            let (page, mut writer, head) = state?;
-            let mut chunk = head.unwrap_or_default();
-            for r in &page.rows {
-                match writer.row(&cells(r, today)) {
-                    Ok(bytes) => chunk.extend(bytes),
-                    Err(e) => return Some((Err(std::io::Error::other(e.to_string())), None)),
-                }
-            }
-            let next = match page.next {
-                None => None,
-                Some(after) => match invoice_list::page(&app, &f, Some(after), EXPORT_PAGE).await {
-                    Ok(p) => Some((p, writer, None)),
-                    Err(e) => return Some((Err(std::io::Error::other(e.to_string())), None)),
-                },
-            };
-            Some((Ok(Bytes::from(chunk)), next))
+            let page = invoice_list::page(&app, &f, after, csv_export::EXPORT_PAGE).await?;
+            Ok((page.rows.iter().map(|r| cells(r, today).to_vec()).collect(), page.next))
         }
-    });
-    let charset = match encoding {
-        CsvEncoding::Utf8 => "utf-8",
-        CsvEncoding::ShiftJis => "shift_jis",
-    };
-    let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_str(&format!("text/csv; charset={charset}")).expect("ascii")),
-        (
-            header::CONTENT_DISPOSITION,
-            HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).expect("ascii"),
-        ),
-    ];
-    Ok((headers, Body::from_stream(stream)).into_response())
+    })
+    .await
 }

@@ -2,12 +2,14 @@
 //! session cookie, CSRF and security headers, and errors as JSON. The same routers run
 //! under `lambda_http` on AWS and merged into one server in `portal-local`.
 
+pub mod application_list_routes;
 pub mod applications_routes;
 pub mod attendance_routes;
 pub mod auth_routes;
 pub mod billing_routes;
 pub mod client;
 pub mod credits_routes;
+pub mod csv_export;
 pub mod device;
 pub mod error;
 #[doc(hidden)]

@@ -55,6 +55,7 @@ pub fn routes() -> Vec<Route> {
     .chain(crate::attendance_routes::routes())
     .chain(crate::member_records_routes::routes())
     .chain(crate::invoice_list_routes::routes())
+    .chain(crate::application_list_routes::routes())
     .chain(crate::unit_admin_routes::routes())
     .collect()
 }

@@ -239,7 +239,7 @@ async fn another_members_credit_and_files_are_not_found() {
     assert_eq!(owner.post(&format!("/api/staff/members/100003/credits/{no}/decision"), decide).await.status(), 401);
 }
 
-async fn pending_with_proof(app: &TestApp, b: &Browser, member: &str) -> (String, i64) {
+pub(crate) async fn pending_with_proof(app: &TestApp, b: &Browser, member: &str) -> (String, i64) {
     let no = draft(b, member).await;
     let (_, key) = upload(b, member, &no, "application/pdf", PDF).await;
     assert_eq!(complete(b, member, &no, &key, "application/pdf").await.status(), 200);

@@ -6,6 +6,7 @@ mod access_matrix;
 mod common;
 mod conformance;
 mod faults;
+mod http_application_list;
 mod http_applications;
 mod http_attendance;
 mod http_audit;

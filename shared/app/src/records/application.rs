@@ -24,6 +24,13 @@ impl ApplicationRecord {
     pub fn key(m: MemberNo, no: &ApplicationNo) -> Key {
         keys::application(m, no)
     }
+
+    /// The stored item, with its place in the staff's list (updates that change the
+    /// state move it: see `applications::submit`, `payments::paid_writes`).
+    pub fn stored(m: MemberNo, a: &Application) -> super::Stored<Self> {
+        let place = crate::application_list::place(m, a, crate::application_list::ListState::of(a));
+        super::item::<Self>(Self::key(m, &a.application_no), a).with_gsi1(place)
+    }
 }
 
 /// Holds the one open (draft or submitted) application of a kind for a 認定期間; the

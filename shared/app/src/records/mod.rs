@@ -10,6 +10,7 @@
 mod application;
 mod audit;
 mod counter;
+mod counts;
 mod credit;
 mod directory;
 mod invoice;
@@ -31,6 +32,7 @@ use serde_json::{Map, Value};
 pub use application::{ApplicationRecord, OpenApplication, OpenApplicationRecord, SubmittedMarker, SubmittedRecord};
 pub use audit::{AuditEntry, AuditRecord};
 pub use counter::{Sequence, SequenceRecord};
+pub use counts::{Tally, TallyRecord};
 pub use credit::{
     AttendanceMark, AttendanceMarkRecord, CreditRecord, SelfReportTotal, SelfReportTotalRecord, UnitRecord,
 };
