@@ -218,4 +218,51 @@ describe('事務局ログイン: 二要素認証', { timeout: 180_000 }, () => {
       assert.equal(lines[0], '管理NO,会員番号,種別,年度,金額,納入期限,状態,入金日,支払方法,払込票');
       assert.equal(lines.length - 1, shown, 'every row of the list (one page here)');
     }));
+  test('事務局ホーム: 申請状況 and the 30-day chart → 申請の一覧 (作成中) → CSV', { timeout: 60_000 }, async () => {
+    // A member saves a draft (作成中); it is taken away again at the end.
+    let draftNo;
+    await withPage(browser, async (page) => {
+      await loginMember(page, '100004');
+      const made = await pageApi(page, 'POST', '/api/members/100004/applications', { kind: 'decline', decline_reason: 'retirement' });
+      assert.equal(made.status, 201, JSON.stringify(made.data));
+      draftNo = made.data.application_no;
+    });
+    await withPage(browser, async (page) => {
+      await loginStaff(page, 'staff01');
+      const season = page.getByRole('region', { name: /^申請状況（\d{4}年度）$/ });
+      await season.waitFor();
+      const api = await pageApi(page, 'GET', '/api/staff/home');
+      const drafts = api.data.counts.find((c) => c.code === 'draft').count;
+      assert.ok(drafts >= 1);
+      const link = season.getByRole('link', { name: `作成中 ${drafts}件`, exact: true });
+      await link.waitFor();
+      // 60 bars: 30 days, submissions and payments; the same numbers as a table.
+      assert.equal(await page.locator('#chart svg rect.chart__bar').count(), 60);
+      await page.getByText('表で見る', { exact: true }).click();
+      assert.equal(await page.getByRole('table', { name: '直近30日の申請・入金の件数' }).getByRole('row').count(), 31);
+      await page.screenshot({ path: `${SHOTS}/staff-home.png`, fullPage: true });
+      await link.click();
+      await page.waitForURL((u) => u.pathname === '/admin/application-list.html' && u.searchParams.get('state') === 'draft');
+      const list = page.getByRole('table', { name: '申請の一覧' });
+      const row = list.getByRole('row').filter({ has: page.getByRole('rowheader', { name: draftNo, exact: true }) });
+      await row.getByRole('cell', { name: '作成中', exact: true }).waitFor();
+      await row.getByRole('link', { name: '100004', exact: true }).waitFor();
+      assert.equal(await list.getByRole('row').count() - 1, drafts, 'the list has what the home counted');
+      await page.screenshot({ path: `${SHOTS}/staff-application-list.png`, fullPage: true });
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'CSVで出力', exact: true }).click(),
+      ]);
+      assert.match(download.suggestedFilename(), /^applications-\d{4}\.csv$/);
+      const bytes = readFileSync(await download.path());
+      assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with BOM, for Excel');
+      const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
+      assert.equal(lines[0], '申請番号,会員番号,申請種別,状態,作成日時,申請日時,認定期間満了日,管理NO,辞退理由');
+      assert.ok(lines.some((l) => l.startsWith(`${draftNo},100004,辞退申請,作成中,`)), lines.join('\n'));
+    });
+    await withPage(browser, async (page) => {
+      await loginMember(page, '100004');
+      assert.equal((await pageApi(page, 'DELETE', `/api/members/100004/applications/${draftNo}`)).status, 204);
+    });
+  });
 });
