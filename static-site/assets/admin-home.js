@@ -55,6 +55,7 @@ async function showSeason() {
 const started = await startStaffPage();
 if (started) {
   document.getElementById('staff-menu').hidden = false;
+  document.getElementById('menu-staff-accounts').hidden = started.session?.role !== 'administrator';
   document.getElementById('review-queue').hidden = false;
   pageReady();
   await showSeason();

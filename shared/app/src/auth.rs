@@ -129,7 +129,8 @@ pub async fn login_staff(
     let key = StaffRecord::key(&id);
     let (allowed, account) = tokio::join!(throttle.check(), app.table.get(&key));
     allowed?;
-    let account = decode_opt::<StaffRecord>(account.map_err(Fault::from)?)?;
+    // A stopped account (利用停止) is answered exactly like an unknown id.
+    let account = decode_opt::<StaffRecord>(account.map_err(Fault::from)?)?.filter(|a| !a.disabled);
     let a = verify_or_fail(&throttle, pw, account, |a| a.credentials.password_hash.clone()).await?;
     Ok(StaffLogin::of(a))
 }

@@ -25,6 +25,15 @@ pub fn staff_auth(s: &StaffId) -> Key {
     Key::new(format!("STAFF#{s}"), AUTH_SK)
 }
 
+/// The list of staff accounts administrators see: one item per account in one
+/// partition, so the list is one Query (the account itself, with its secrets, stays
+/// under `STAFF#<id>`).
+pub const STAFF_LIST_PK: &str = "STAFF_ACCOUNTS";
+
+pub fn staff_listing(s: &StaffId) -> Key {
+    Key::new(STAFF_LIST_PK, s.as_str())
+}
+
 /// One recovery code of a staff account's second factor, by the SHA-256 of the code;
 /// `generation` moves when an administrator resets the factor, retiring old codes.
 pub fn staff_recovery_code(s: &StaffId, generation: i64, code_hash_hex: &str) -> Key {
@@ -249,6 +258,7 @@ mod tests {
         assert_eq!(member_profile(m), Key::new("MEMBER#100001", "PROFILE"));
         assert_eq!(member_auth(m), Key::new("MEMBER#100001", "AUTH"));
         assert_eq!(staff_auth(&StaffId::parse("staff01").unwrap()), Key::new("STAFF#staff01", "AUTH"));
+        assert_eq!(staff_listing(&StaffId::parse("staff01").unwrap()), Key::new("STAFF_ACCOUNTS", "staff01"));
         assert_eq!(
             staff_recovery_code(&StaffId::parse("staff01").unwrap(), 2, "ab"),
             Key::new("STAFF#staff01", "RECOVERY#2#ab")

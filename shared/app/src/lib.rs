@@ -26,6 +26,7 @@ pub mod retrying;
 pub mod season_counts;
 pub mod second_factor;
 pub mod seed;
+pub mod staff_accounts;
 pub mod throttle;
 pub mod unit_admin;
 

@@ -8,8 +8,8 @@ use portal_domain::{
 
 use crate::records::{
     self, Credentials, CreditRecord, InvoiceRecord, MemberAuthRecord, MemberRecord, NoRefusal, RenewalRuleRecord,
-    SeedMarker, SeedMarkerRecord, SelfReportTotal, SelfReportTotalRecord, StaffAccount, StaffRecord, Tx, UnitRecord,
-    When,
+    SeedMarker, SeedMarkerRecord, SelfReportTotal, SelfReportTotalRecord, StaffAccount, StaffListing,
+    StaffListingRecord, StaffRecord, Tx, UnitRecord, When,
 };
 use crate::{App, Fault, SeedError, password_hash};
 
@@ -216,6 +216,7 @@ pub async fn demo(app: &App) -> Result<bool, SeedError> {
             staff_id: StaffId::parse(id)?,
             name: name.into(),
             role,
+            disabled: false,
             credentials: creds.clone(),
             second_factor: Default::default(),
         };
@@ -223,6 +224,8 @@ pub async fn demo(app: &App) -> Result<bool, SeedError> {
             records::item::<StaffRecord>(StaffRecord::key(&account.staff_id), &account),
             When::new_item(),
         ));
+        let listing = StaffListing::of(&account, app.clock.now());
+        tx = tx.write(records::put(StaffListingRecord::stored(&listing), When::new_item()));
     }
     match tx.apply(app.table.as_ref()).await {
         Ok(()) => Ok(true),

@@ -51,5 +51,5 @@ pub use member_no::MemberNo;
 pub use password::{NewPassword, PasswordAttempt};
 pub use payment::{OrderId, PayType, PaymentAttempt, PaymentNotification};
 pub use renewal_rule::{CategoryRule, Eligibility, RenewalRule, eligibility};
-pub use staff::{StaffId, StaffRole};
+pub use staff::{StaffId, StaffRole, staff_name};
 pub use unit_table::{Activity, FileType, ProofKind, UnitCode, UnitEntry};

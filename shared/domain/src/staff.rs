@@ -68,6 +68,35 @@ impl StaffRole {
             StaffRole::Administrator => "管理者",
         }
     }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            StaffRole::Reviewer => "reviewer",
+            StaffRole::Administrator => "administrator",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        match raw.trim() {
+            "reviewer" => Ok(StaffRole::Reviewer),
+            "administrator" => Ok(StaffRole::Administrator),
+            "" => Err(FieldError::new("role", "権限を選択してください。")),
+            _ => Err(FieldError::new("role", "権限は「審査担当」か「管理者」を選択してください。")),
+        }
+    }
+}
+
+/// A staff member's name as shown in the console and the audit trail: 1–40 characters,
+/// no control characters.
+pub fn staff_name(raw: &str) -> Result<String, FieldError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(FieldError::new("name", "氏名を入力してください。"));
+    }
+    if s.chars().count() > 40 || s.chars().any(char::is_control) {
+        return Err(FieldError::new("name", "氏名は40文字以内で、改行などを含めずに入力してください。"));
+    }
+    Ok(s.to_owned())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use portal_app::attendance::ImportError;
 use portal_app::member_records::CorrectionError;
+use portal_app::staff_accounts::StaffAccountError;
 use portal_app::{AccessError, ApplicationError, AuthError, CreditError, Fault, PaymentError, ResetError};
 use portal_domain::FieldErrors;
 use portal_domain::table::StoreError;
@@ -268,6 +269,20 @@ impl From<CorrectionError> for ApiError {
             CorrectionError::NotFound => ApiError::not_found(),
             CorrectionError::Stale => ApiError::new(StatusCode::CONFLICT, "stale", message),
             CorrectionError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<StaffAccountError> for ApiError {
+    fn from(e: StaffAccountError) -> Self {
+        let message = e.to_string();
+        match e {
+            StaffAccountError::Invalid(fields) => ApiError::invalid(fields, message),
+            StaffAccountError::Exists => ApiError::new(StatusCode::CONFLICT, "staff_id_taken", message),
+            StaffAccountError::OwnAccount => ApiError::new(StatusCode::CONFLICT, "own_account", message),
+            StaffAccountError::NotFound => ApiError::not_found(),
+            StaffAccountError::Stale => ApiError::new(StatusCode::CONFLICT, "stale", message),
+            StaffAccountError::Fault(f) => f.into(),
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod routes;
 pub mod second_factor;
 pub mod serve;
 pub mod session;
+pub mod staff_accounts_routes;
 pub mod staff_routes;
 pub mod telemetry;
 pub mod unit_admin_routes;

@@ -203,7 +203,7 @@ impl StaffSession {
         let claims = claims_from(parts, state, Audience::Staff)?;
         let id = StaffId::parse(&claims.sub).map_err(|_| ApiError::unauthenticated())?;
         match auth::staff_account(&state.app, &id).await? {
-            Some(a) if a.credentials.session_version == claims.ver => {
+            Some(a) if !a.disabled && a.credentials.session_version == claims.ver => {
                 Ok(StaffSession { staff_id: a.staff_id, name: a.name, role: a.role, claims })
             }
             _ => Err(ApiError::unauthenticated()),

@@ -56,6 +56,7 @@ pub fn routes() -> Vec<Route> {
     .chain(crate::member_records_routes::routes())
     .chain(crate::invoice_list_routes::routes())
     .chain(crate::application_list_routes::routes())
+    .chain(crate::staff_accounts_routes::routes())
     .chain(crate::unit_admin_routes::routes())
     .collect()
 }

@@ -265,4 +265,54 @@ describe('事務局ログイン: 二要素認証', { timeout: 180_000 }, () => {
       assert.equal((await pageApi(page, 'DELETE', `/api/members/100004/applications/${draftNo}`)).status, 204);
     });
   });
+  test('職員アカウントの管理: create (initial password once) → the new account logs in and enrols → stopped', { timeout: 90_000 }, async () => {
+    const id = `staff${Date.now() % 100000}`;
+    let password;
+    await withPage(browser, async (page) => {
+      await loginStaff(page, 'admin01');
+      await page.getByRole('link', { name: '職員アカウントの管理', exact: true }).click();
+      const table = page.getByRole('table', { name: '職員アカウント' });
+      await table.getByRole('rowheader', { name: 'staff01', exact: true }).waitFor();
+      // Blank: the fields are named, nothing is created.
+      await page.getByRole('button', { name: '作成', exact: true }).click();
+      await page.getByText('氏名を入力してください。', { exact: true }).waitFor();
+      await page.getByLabel('職員ID', { exact: true }).fill(id);
+      await page.getByLabel('氏名', { exact: true }).fill('高橋 三郎');
+      await page.getByLabel('権限', { exact: true }).selectOption('reviewer');
+      await page.getByRole('button', { name: '作成', exact: true }).click();
+      const created = page.getByRole('region', { name: '初期パスワード' });
+      await created.getByText('この画面でしか表示されません。', { exact: true }).waitFor();
+      password = (await page.locator('#created-password').innerText()).trim();
+      assert.match(password, /^[A-Za-z2-9]{20}$/);
+      await table.getByRole('rowheader', { name: id, exact: true }).waitFor();
+      assert.equal(await page.getByText('氏名を入力してください。', { exact: true }).count(), 0, 'the old errors are gone');
+      await page.screenshot({ path: `${SHOTS}/staff-accounts.png`, fullPage: true });
+    });
+    // The new account: password, then the authenticator's enrolment (the key shown as text).
+    await withPage(browser, async (page) => {
+      await page.goto('/admin/login.html');
+      await page.getByLabel('職員ID', { exact: true }).fill(id);
+      await page.getByLabel('パスワード', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+      await page.getByRole('heading', { name: '認証アプリの登録', exact: true }).waitFor();
+      const secret = (await page.locator('#totp-secret').innerText()).replace(/\s+/g, '');
+      await enrolForm(page).getByLabel('確認コード', { exact: true }).fill(totpCode(secret));
+      await page.getByRole('button', { name: '登録してログイン', exact: true }).click();
+      await page.getByRole('link', { name: '保管しました。事務局ホームへ', exact: true }).click();
+      await page.getByRole('heading', { name: '事務局ホーム', exact: true }).waitFor();
+      assert.equal(await page.getByRole('link', { name: '職員アカウントの管理', exact: true }).count(), 0, 'a reviewer has no such menu');
+    });
+    // Stopped by the administrator: the account can no longer log in.
+    await withPage(browser, async (page) => {
+      await loginStaff(page, 'admin01');
+      await page.goto('/admin/staff-accounts.html');
+      await page.getByLabel(`${id} を利用停止`, { exact: true }).check();
+      await page.getByRole('button', { name: `${id} を保存`, exact: true }).click();
+      await page.getByText(`${id} を保存しました（審査担当・利用停止）。`, { exact: true }).waitFor();
+      const r = await pageApi(page, 'GET', '/api/staff/accounts');
+      assert.equal(r.data.accounts.find((a) => a.staff_id === id).disabled, true);
+      // Their own row cannot be changed.
+      assert.equal(await page.getByLabel('admin01 の権限', { exact: true }).isDisabled(), true);
+    });
+  });
 });

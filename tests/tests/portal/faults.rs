@@ -236,6 +236,8 @@ const COVERED: &[&str] = &[
     "POST /api/staff/reminders/run",
     "POST /api/staff/units",
     "PUT /api/staff/units/{code}",
+    "POST /api/staff/accounts",
+    "PUT /api/staff/accounts/{staff_id}",
     "POST /api/staff/members/{member_no}/credits/{credit_no}/decision",
     "POST /api/members/{member_no}/invoices/{invoice_no}/postal-slip",
     "POST /api/staff/members/{member_no}/invoices/{invoice_no}/postal-slip/cancel",
@@ -379,4 +381,10 @@ async fn member_record_corrections_are_clear_under_faults() {
     under_faults(&app, &people, "単位コードの追加", || admin.post("/api/staff/units", unit.clone()), 201).await;
     let edit = json!({ "version": 0, "unit": unit });
     under_faults(&app, &people, "単位コードの変更", || admin.put("/api/staff/units/RM-WEB", edit.clone()), 200).await;
+    let account = json!({ "staff_id": "staff02", "name": "高橋 三郎", "role": "reviewer" });
+    let create = || admin.post("/api/staff/accounts", account.clone());
+    under_faults(&app, &people, "職員アカウントの作成", create, 201).await;
+    let role = json!({ "role": "administrator", "disabled": false });
+    let change = || admin.put("/api/staff/accounts/staff02", role.clone());
+    under_faults(&app, &people, "職員アカウントの権限の変更", change, 200).await;
 }

@@ -19,6 +19,7 @@ mod http_password;
 mod http_payments;
 mod http_reminders;
 mod http_second_factor;
+mod http_staff_accounts;
 mod http_staff_members;
 mod http_units;
 mod least_privilege;

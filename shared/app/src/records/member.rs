@@ -62,6 +62,9 @@ pub struct StaffAccount {
     pub staff_id: StaffId,
     pub name: String,
     pub role: StaffRole,
+    /// 利用停止: the account can neither log in nor keep a session.
+    #[serde(default)]
+    pub disabled: bool,
     #[serde(flatten)]
     pub credentials: Credentials,
     #[serde(flatten)]
@@ -95,6 +98,7 @@ impl Record for StaffRecord {
 impl StaffRecord {
     pub const SESSION_VERSION: Field<Self, i64> = Field::new("session_version");
     pub const ROLE: Field<Self, StaffRole> = Field::new("role");
+    pub const DISABLED: Field<Self, bool> = Field::new("disabled");
     pub const TOTP_SECRET: Field<Self, TotpSecret> = Field::new("totp_secret");
     pub const TOTP_PENDING: Field<Self, TotpSecret> = Field::new("totp_pending");
     pub const TOTP_LAST_STEP: Field<Self, i64> = Field::new("totp_last_step");
@@ -146,6 +150,7 @@ mod tests {
             staff_id: StaffId::parse("staff01").unwrap(),
             name: "x".into(),
             role: StaffRole::Reviewer,
+            disabled: false,
             credentials: c,
             second_factor: SecondFactor {
                 totp_secret: Some(TotpSecret::from_bytes([1; 20])),

@@ -18,6 +18,7 @@ mod member;
 mod outbox;
 mod partition;
 mod reset;
+mod staff_listing;
 mod system;
 mod throttle;
 mod tx;
@@ -45,6 +46,7 @@ pub use member::{
 pub use outbox::{MailState, OutboxMail, OutboxRecord, Suppression, SuppressionRecord};
 pub use partition::MemberPartition;
 pub use reset::{ResetToken, ResetTokenRecord};
+pub use staff_listing::{StaffListing, StaffListingRecord};
 pub use system::{
     ReminderMark, ReminderMarkRecord, ReminderRun, ReminderRunRecord, RenewalRuleRecord, SeedMarker, SeedMarkerRecord,
 };

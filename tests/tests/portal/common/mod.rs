@@ -279,9 +279,13 @@ impl TestApp {
     /// enrols its authenticator (the key is kept); later ones type a recovery code, so
     /// no test waits for the next 30-second step.
     pub async fn login_staff(&self, staff_id: &str) -> Browser {
+        self.login_staff_with(staff_id, DEMO_PASSWORD).await
+    }
+
+    /// Password, then the second factor (enrolling at the first login).
+    pub async fn login_staff_with(&self, staff_id: &str, password: &str) -> Browser {
         let b = self.browser();
-        let res =
-            b.post("/api/staff/login", serde_json::json!({ "staff_id": staff_id, "password": DEMO_PASSWORD })).await;
+        let res = b.post("/api/staff/login", serde_json::json!({ "staff_id": staff_id, "password": password })).await;
         assert_eq!(res.status(), 200);
         let step: Value = res.json().await.unwrap();
         let answer = if step["second_factor"] == "enrol" {
