@@ -50,6 +50,7 @@ function renderFields(a) {
     fieldRow('作成日', formatDate(a.created_at)),
   ];
   if (a.submitted_at) rows.push(fieldRow('申請日', formatDate(a.submitted_at)));
+  if (a.rule_version) rows.push(fieldRow('審査に用いた更新条件', `第${a.rule_version}版`));
   const rn = a.renewal;
   if (rn) {
     rows.push(
@@ -124,6 +125,10 @@ async function renderEligibility() {
   const parts = [];
 
   parts.push(el('p', { class: 'hint' }, `対象期間：${formatPeriod(e.period)}`));
+  if (e.rule) {
+    const revised = e.rule.revised_at ? `（${formatDate(e.rule.revised_at)}改定）` : '';
+    parts.push(el('p', { class: 'hint', id: 'rule-version' }, `判定に用いた更新条件：第${e.rule.version}版${revised}`));
+  }
   parts.push(el('p', { class: 'summary-line ' + (e.eligible ? 'summary-line--ok' : 'summary-line--ng') },
     e.eligible
       ? '更新要件を満たしています。「専門医資格更新申請」ボタンを押して申請してください。'

@@ -88,6 +88,8 @@ enum EditConflict {
 /// Why a submission was refused.
 #[derive(Clone, Copy, Debug)]
 enum SubmitConflict {
+    /// The rule it was checked against is no longer the one in force.
+    RuleRevised,
     /// This application left the draft state first (a double click, another tab).
     NotDraft,
     /// The other kind was submitted for this period.
@@ -146,6 +148,7 @@ pub async fn create(
         created_at: now,
         submitted_at: None,
         invoice_no: None,
+        rule_version: None,
     };
     let no = application.application_no.clone();
     let tx = Tx::new()
@@ -318,6 +321,7 @@ pub async fn submit(
                 Some(a.application_no.clone()),
             );
             submitted.invoice_no = Some(inv.invoice_no.clone());
+            submitted.rule_version = Some(rule.version);
             let mail = mails::renewal_fee_guidance(&app.config, member, &a.application_no, &inv);
             invoice = Some(inv);
             mail
@@ -330,7 +334,9 @@ pub async fn submit(
         .set(ApplicationRecord::SUBMITTED_AT, &Some(now))
         .gsi1(Some(application_list::place(requested, &a, state)));
     if submitted.invoice_no.is_some() {
-        changes = changes.set(ApplicationRecord::INVOICE_NO, &submitted.invoice_no);
+        changes = changes
+            .set(ApplicationRecord::INVOICE_NO, &submitted.invoice_no)
+            .set(ApplicationRecord::RULE_VERSION, &submitted.rule_version);
     }
     let marker = SubmittedMarker { application_no: a.application_no.clone(), kind: a.details.kind() };
     let mut tx = Tx::new()
@@ -352,7 +358,13 @@ pub async fn submit(
         .write(season_counts::moved(requested, season_of(&a), Some(ListState::Draft), Some(state)))
         .write(season_counts::submitted_on(requested, app.clock.today()));
     if let Some(inv) = &invoice {
-        tx = tx.write(records::put(InvoiceRecord::stored(requested, inv), When::new_item()));
+        tx = tx
+            .write(records::put(InvoiceRecord::stored(requested, inv), When::new_item()))
+            // Checked against the rule in force at the moment it is submitted.
+            .step(
+                records::check(RenewalRuleRecord::key(), RenewalRuleRecord::still(rule.version)),
+                SubmitConflict::RuleRevised,
+            );
     }
     match tx.write(outbox::enqueue(app, &mail)).run(app.table.as_ref()).await {
         Ok(()) => Ok(Submitted { application: submitted, invoice, already_submitted: false }),
@@ -363,6 +375,7 @@ pub async fn submit(
             Ok(already(&own, a))
         }
         Err(TxError::Refused(SubmitConflict::OtherKindSubmitted)) => Err(ApplicationError::AlreadySubmitted),
+        Err(TxError::Refused(SubmitConflict::RuleRevised)) => Err(ApplicationError::RuleRevised),
         Err(TxError::Store(e)) => Err(e.into()),
     }
 }

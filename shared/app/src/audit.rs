@@ -69,6 +69,12 @@ pub fn on_unit_table(app: &App, who: &Actor, c: &Change<'_>) -> Write {
 }
 
 const UNITS_PK: &str = "AUDIT#UNITS";
+const RULE_PK: &str = "AUDIT#RULE";
+
+/// The entry of a revision of the 更新条件.
+pub fn on_renewal_rule(app: &App, who: &Actor, c: &Change<'_>) -> Write {
+    write(RULE_PK.to_owned(), app.clock.now(), who, c)
+}
 
 /// The 所定単位表's trail, oldest first.
 pub async fn of_unit_table(app: &App) -> Result<Vec<AuditEntry>, Fault> {

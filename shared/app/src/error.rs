@@ -127,6 +127,9 @@ pub enum ApplicationError {
     /// STEP④ refused: the eligibility says why (dues, units, or both).
     #[error("専門医資格更新の申請ができません。")]
     RenewalRefused(Box<Eligibility>),
+    /// The 更新条件 was revised while this submission was being checked.
+    #[error("更新条件が改定されました。申請条件をご確認のうえ、もう一度「申請」を押してください。")]
+    RuleRevised,
     #[error(transparent)]
     Fault(#[from] Fault),
 }

@@ -240,6 +240,13 @@ pub fn renewal_rule() -> Key {
     Key::new("RULE", "RENEWAL")
 }
 
+/// Every version of the rule, kept for the history: `RENEWAL#V<version, 6 digits>`.
+pub fn renewal_rule_version(version: u32) -> Key {
+    Key::new("RULE", format!("{RULE_VERSION_PREFIX}{version:06}"))
+}
+
+pub const RULE_VERSION_PREFIX: &str = "RENEWAL#V";
+
 pub fn seed_marker(name: &str) -> Key {
     Key::new("SYSTEM", format!("SEED#{name}"))
 }
@@ -287,6 +294,7 @@ mod tests {
         );
         assert_eq!(counter("APPLICATION#2026"), Key::new("COUNTER", "APPLICATION#2026"));
         assert_eq!(renewal_rule(), Key::new("RULE", "RENEWAL"));
+        assert_eq!(renewal_rule_version(2), Key::new("RULE", "RENEWAL#V000002"));
         assert_eq!(
             application_list_gsi(2026, "draft", &a, m),
             Key::new("APPLICATIONS#2026", "draft#A-2026-000001#100001")

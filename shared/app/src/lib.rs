@@ -23,6 +23,7 @@ pub mod records;
 pub mod reminders;
 pub mod reset;
 pub mod retrying;
+pub mod rule_admin;
 pub mod season_counts;
 pub mod second_factor;
 pub mod seed;

@@ -136,6 +136,11 @@ pub async fn demo(app: &App) -> Result<bool, SeedError> {
         records::item::<RenewalRuleRecord>(RenewalRuleRecord::key(), &RenewalRule::default()),
         When::always(),
     ));
+    let first = records::RuleVersion { rule: RenewalRule::default(), by_id: None, by_name: None, reason: None };
+    tx = tx.write(records::put(
+        records::item::<records::RuleVersionRecord>(RenewalRuleRecord::version_key(1), &first),
+        When::always(),
+    ));
     for (m, (no, name, cert_no, method, postal, address, org)) in DEMO_MEMBERS.into_iter().enumerate() {
         let member_no = MemberNo::parse(no)?;
         let member = Member {

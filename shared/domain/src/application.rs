@@ -266,6 +266,9 @@ pub struct Application {
     /// The 専門医更新料 invoice issued on submission.
     #[serde(default)]
     pub invoice_no: Option<InvoiceNo>,
+    /// The version of the 更新条件 a renewal was checked against when submitted.
+    #[serde(default)]
+    pub rule_version: Option<u32>,
 }
 
 #[cfg(test)]

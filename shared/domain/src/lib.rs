@@ -23,6 +23,7 @@ pub mod payment;
 pub mod receipt;
 pub mod reminder;
 pub mod renewal_rule;
+pub mod renewal_rule_form;
 pub mod second_factor;
 pub mod staff;
 pub mod table;

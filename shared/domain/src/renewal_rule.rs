@@ -19,6 +19,13 @@ pub struct CategoryRule {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenewalRule {
+    /// 第N版: every revision by staff is a new version; a submitted application
+    /// records the version it was checked against. The built-in default is version 1.
+    #[serde(default = "first_version")]
+    pub version: u32,
+    /// When this version took effect (none for the built-in default).
+    #[serde(default)]
+    pub revised_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Units needed within the current 認定期間.
     pub required_units: u32,
     /// At most this many self-reported units count (and can be reported).
@@ -29,10 +36,21 @@ pub struct RenewalRule {
     pub renewal_fee: u32,
 }
 
+fn first_version() -> u32 {
+    1
+}
+
 impl Default for RenewalRule {
     /// The default of docs/rules.md: 50 units in the current five-year period, self-reports count up to 18.
     fn default() -> Self {
-        RenewalRule { required_units: 50, self_report_cap: 18, categories: Vec::new(), renewal_fee: 10_000 }
+        RenewalRule {
+            version: 1,
+            revised_at: None,
+            required_units: 50,
+            self_report_cap: 18,
+            categories: Vec::new(),
+            renewal_fee: 10_000,
+        }
     }
 }
 
@@ -55,6 +73,9 @@ pub struct SelfReportTally {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Eligibility {
+    /// The version of the rule this was checked against.
+    pub rule_version: u32,
+    pub rule_revised_at: Option<chrono::DateTime<chrono::Utc>>,
     pub period: CertPeriod,
     pub eligible: bool,
     pub dues_ok: bool,
@@ -136,6 +157,8 @@ pub fn eligibility(
     let blocking_dues: Vec<Invoice> = invoices.iter().filter(|i| i.blocks_renewal(method, today)).cloned().collect();
     let missing = rule.required_units.saturating_sub(counted);
     let mut e = Eligibility {
+        rule_version: rule.version,
+        rule_revised_at: rule.revised_at,
         period: *period,
         eligible: false,
         dues_ok: blocking_dues.is_empty(),

@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use portal_app::attendance::ImportError;
 use portal_app::member_records::CorrectionError;
+use portal_app::rule_admin::RuleError;
 use portal_app::staff_accounts::StaffAccountError;
 use portal_app::{AccessError, ApplicationError, AuthError, CreditError, Fault, PaymentError, ResetError};
 use portal_domain::FieldErrors;
@@ -224,6 +225,7 @@ impl From<ApplicationError> for ApiError {
             ApplicationError::Access(a) => a.into(),
             ApplicationError::ApplicationExists => conflict("application_exists"),
             ApplicationError::AlreadySubmitted => conflict("already_submitted"),
+            ApplicationError::RuleRevised => conflict("rule_revised"),
             ApplicationError::NotEditable => conflict("not_editable"),
             ApplicationError::NoCertification => conflict("no_certification"),
             ApplicationError::RenewalRefused(el) => {
@@ -269,6 +271,17 @@ impl From<CorrectionError> for ApiError {
             CorrectionError::NotFound => ApiError::not_found(),
             CorrectionError::Stale => ApiError::new(StatusCode::CONFLICT, "stale", message),
             CorrectionError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<RuleError> for ApiError {
+    fn from(e: RuleError) -> Self {
+        let message = e.to_string();
+        match e {
+            RuleError::Invalid(fields) => ApiError::invalid(fields, message),
+            RuleError::Stale => ApiError::new(StatusCode::CONFLICT, "stale", message),
+            RuleError::Fault(f) => f.into(),
         }
     }
 }

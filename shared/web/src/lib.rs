@@ -24,6 +24,7 @@ pub mod next;
 pub mod payments_routes;
 pub mod receipts_routes;
 pub mod routes;
+pub mod rule_admin_routes;
 pub mod second_factor;
 pub mod serve;
 pub mod session;

@@ -57,6 +57,7 @@ pub fn routes() -> Vec<Route> {
     .chain(crate::invoice_list_routes::routes())
     .chain(crate::application_list_routes::routes())
     .chain(crate::staff_accounts_routes::routes())
+    .chain(crate::rule_admin_routes::routes())
     .chain(crate::unit_admin_routes::routes())
     .collect()
 }

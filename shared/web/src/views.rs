@@ -137,6 +137,8 @@ pub struct ApplicationView {
     pub submitted_at: Option<DateTime<Utc>>,
     pub invoice_no: Option<InvoiceNo>,
     pub cert_period_end: NaiveDate,
+    /// The 更新条件 version a submitted renewal was checked against.
+    pub rule_version: Option<u32>,
     pub renewal: Option<RenewalView>,
     pub decline: Option<DeclineView>,
 }
@@ -171,6 +173,7 @@ pub fn application(a: &Application) -> ApplicationView {
         submitted_at: a.submitted_at,
         invoice_no: a.invoice_no.clone(),
         cert_period_end: a.cert_period_end,
+        rule_version: a.rule_version,
         renewal,
         decline,
     }
@@ -558,14 +561,23 @@ pub struct UnitsCheck {
 
 #[derive(Debug, Serialize)]
 pub struct EligibilityView {
+    /// 更新条件 第N版, the version the check used.
+    pub rule: RuleUsed,
     pub period: Period,
     pub eligible: bool,
     pub dues: DuesCheck,
     pub units: UnitsCheck,
 }
 
+#[derive(Debug, Serialize)]
+pub struct RuleUsed {
+    pub version: u32,
+    pub revised_at: Option<DateTime<Utc>>,
+}
+
 pub fn eligibility(e: &Eligibility) -> EligibilityView {
     EligibilityView {
+        rule: RuleUsed { version: e.rule_version, revised_at: e.rule_revised_at },
         period: (&e.period).into(),
         eligible: e.eligible,
         dues: DuesCheck {

@@ -315,4 +315,37 @@ describe('事務局ログイン: 二要素認証', { timeout: 180_000 }, () => {
       assert.equal(await page.getByLabel('admin01 の権限', { exact: true }).isDisabled(), true);
     });
   });
+  test('更新条件: an administrator revises it (a reason is required) → the member checklist names the new version', { timeout: 60_000 }, async () => {
+    let version;
+    await withPage(browser, async (page) => {
+      await loginStaff(page, 'admin01');
+      await page.getByRole('link', { name: '更新条件', exact: true }).click();
+      const before = (await pageApi(page, 'GET', '/api/staff/rule')).data.current.version;
+      await page.getByRole('heading', { name: `現在の更新条件（第${before}版）`, exact: true }).waitFor();
+      // Same numbers, one more condition: 日本循環器学会 学術集会 at least 1 unit.
+      await page.getByLabel('日本循環器学会 学術集会の最低単位数', { exact: true }).fill('1');
+      await page.getByRole('button', { name: '改定を保存', exact: true }).click();
+      await page.getByText('改定理由を入力してください。', { exact: true }).first().waitFor();
+      await page.getByLabel('改定理由', { exact: true }).fill('学術集会への参加を必須とする（理事会決定）');
+      await page.getByRole('button', { name: '改定を保存', exact: true }).click();
+      version = before + 1;
+      await page.getByText(`更新条件を改定しました（第${version}版）。以後の申請に適用されます。`, { exact: true }).waitFor();
+      const history = page.getByRole('table', { name: '改定履歴' });
+      await history.getByRole('rowheader', { name: `第${version}版`, exact: true }).waitFor();
+      await history.getByRole('cell', { name: '鈴木 花子（admin01）', exact: true }).first().waitFor();
+      await page.screenshot({ path: `${SHOTS}/staff-rule.png`, fullPage: true });
+    });
+    await withPage(browser, async (page) => {
+      await loginMember(page, '100004');
+      const made = await pageApi(page, 'POST', '/api/members/100004/applications', {
+        kind: 'renewal', base_qualification: 'internal_medicine_new', base_cert_no: '11-12345678',
+        base_cert_fiscal_year: '2021', base_period_start: '2021-04-01', base_period_end: '2026-03-31',
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.data));
+      await page.goto(`/application.html?member_no=100004&no=${made.data.application_no}`);
+      await page.getByText(new RegExp(`^判定に用いた更新条件：第${version}版（`)).waitFor();
+      await page.getByRole('table', { name: '研修単位区分ごとの単位' }).getByRole('cell', { name: '1単位以上', exact: true }).waitFor();
+      assert.equal((await pageApi(page, 'DELETE', `/api/members/100004/applications/${made.data.application_no}`)).status, 204);
+    });
+  });
 });

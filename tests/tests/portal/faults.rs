@@ -238,6 +238,7 @@ const COVERED: &[&str] = &[
     "PUT /api/staff/units/{code}",
     "POST /api/staff/accounts",
     "PUT /api/staff/accounts/{staff_id}",
+    "PUT /api/staff/rule",
     "POST /api/staff/members/{member_no}/credits/{credit_no}/decision",
     "POST /api/members/{member_no}/invoices/{invoice_no}/postal-slip",
     "POST /api/staff/members/{member_no}/invoices/{invoice_no}/postal-slip/cancel",
@@ -387,4 +388,10 @@ async fn member_record_corrections_are_clear_under_faults() {
     let role = json!({ "role": "administrator", "disabled": false });
     let change = || admin.put("/api/staff/accounts/staff02", role.clone());
     under_faults(&app, &people, "職員アカウントの権限の変更", change, 200).await;
+    let revision = json!({
+        "version": 1,
+        "reason": "単位数の見直し",
+        "rule": { "required_units": "50", "self_report_cap": "20", "renewal_fee": "10000" },
+    });
+    under_faults(&app, &people, "更新条件の改定", || admin.put("/api/staff/rule", revision.clone()), 200).await;
 }

@@ -18,6 +18,7 @@ mod http_members;
 mod http_password;
 mod http_payments;
 mod http_reminders;
+mod http_rule;
 mod http_second_factor;
 mod http_staff_accounts;
 mod http_staff_members;

@@ -20,6 +20,7 @@ impl ApplicationRecord {
     pub const DETAILS: Field<Self, portal_domain::ApplicationDetails> = Field::new("details");
     pub const SUBMITTED_AT: Field<Self, Option<DateTime<Utc>>> = Field::new("submitted_at");
     pub const INVOICE_NO: Field<Self, Option<InvoiceNo>> = Field::new("invoice_no");
+    pub const RULE_VERSION: Field<Self, Option<u32>> = Field::new("rule_version");
 
     pub fn key(m: MemberNo, no: &ApplicationNo) -> Key {
         keys::application(m, no)
@@ -92,12 +93,14 @@ mod tests {
             created_at: Utc::now(),
             submitted_at: None,
             invoice_no: None,
+            rule_version: None,
         };
         let fields = [
             ApplicationRecord::STATUS.name(),
             ApplicationRecord::DETAILS.name(),
             ApplicationRecord::SUBMITTED_AT.name(),
             ApplicationRecord::INVOICE_NO.name(),
+            ApplicationRecord::RULE_VERSION.name(),
         ];
         declared_in_sample::<ApplicationRecord>(&a, &fields).unwrap();
         let o = OpenApplication { application_no: a.application_no };

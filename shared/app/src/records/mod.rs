@@ -48,7 +48,8 @@ pub use partition::MemberPartition;
 pub use reset::{ResetToken, ResetTokenRecord};
 pub use staff_listing::{StaffListing, StaffListingRecord};
 pub use system::{
-    ReminderMark, ReminderMarkRecord, ReminderRun, ReminderRunRecord, RenewalRuleRecord, SeedMarker, SeedMarkerRecord,
+    ReminderMark, ReminderMarkRecord, ReminderRun, ReminderRunRecord, RenewalRuleRecord, RuleVersion,
+    RuleVersionRecord, SeedMarker, SeedMarkerRecord,
 };
 pub use throttle::{Attempt, Attempts, ThrottleRecord};
 pub use tx::{NoRefusal, Tx, TxError};

@@ -15,9 +15,43 @@ impl Record for RenewalRuleRecord {
 }
 
 impl RenewalRuleRecord {
+    pub const VERSION: super::Field<Self, u32> = super::Field::new("version");
+
     pub fn key() -> Key {
         keys::renewal_rule()
     }
+
+    /// One version, kept unchanged for the history (see `rule_admin.rs`).
+    pub fn version_key(version: u32) -> Key {
+        keys::renewal_rule_version(version)
+    }
+
+    /// The rule in force is still `version` (the built-in default, version 1, is in
+    /// force while nothing is stored).
+    pub fn still(version: u32) -> super::When<Self> {
+        let same = Self::VERSION.is(&version);
+        if version == 1 { same.or(super::When::new_item()) } else { same }
+    }
+}
+
+/// A version of the rule with who made it and why.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RuleVersion {
+    pub rule: RenewalRule,
+    /// Staff id and name; none for the built-in default.
+    #[serde(default)]
+    pub by_id: Option<String>,
+    #[serde(default)]
+    pub by_name: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+pub struct RuleVersionRecord;
+
+impl Record for RuleVersionRecord {
+    type Value = RuleVersion;
+    const TYPE: &'static str = "renewal_rule_version";
 }
 
 /// Says that a seed (the local portal's demo data) was written.
