@@ -35,7 +35,7 @@ impl ListState {
 
     pub fn code(self) -> &'static str {
         match self {
-            ListState::Draft => "draft",
+            ListState::Draft => ApplicationStatus::Draft.code(),
             ListState::Unpaid => "unpaid",
             ListState::Paid => "paid",
             ListState::Declined => "declined",

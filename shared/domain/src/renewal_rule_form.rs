@@ -97,21 +97,17 @@ impl RuleForm {
                 1..=MAX_REQUIRED_UNITS,
                 &format!("{label}の上限は1以上の整数で入力してください（なしは空欄）。"),
             ));
-            if let (Some(Some(m)), Some(Some(k))) = (minimum, category_cap) {
-                if k < m {
-                    errs.push(FieldError::new(cap_field, format!("{label}の上限は最低単位数以上にしてください。")));
-                    continue;
-                }
+            if let (Some(Some(m)), Some(Some(k))) = (minimum, category_cap)
+                && k < m
+            {
+                errs.push(FieldError::new(cap_field, format!("{label}の上限は最低単位数以上にしてください。")));
+                continue;
             }
-            if let (Some(minimum), Some(cap)) = (minimum, category_cap) {
-                if minimum.is_some() || cap.is_some() {
-                    categories.push(CategoryRule {
-                        category: (*code).to_owned(),
-                        label: (*label).to_owned(),
-                        minimum,
-                        cap,
-                    });
-                }
+            if let (Some(minimum), Some(cap)) = (minimum, category_cap)
+                && (minimum.is_some() || cap.is_some())
+            {
+                let (category, label) = ((*code).to_owned(), (*label).to_owned());
+                categories.push(CategoryRule { category, label, minimum, cap });
             }
         }
         let (Some(required_units), Some(self_report_cap), Some(renewal_fee)) = (required, cap, fee) else {

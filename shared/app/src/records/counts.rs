@@ -9,9 +9,15 @@ use super::{Field, Record};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Tally {
+    // Stored names differ from the list states' codes (`draft`, `paid`…): those are
+    // index keys and API codes, these are counters.
+    #[serde(rename = "drafts")]
     pub draft: i64,
+    #[serde(rename = "fees_unpaid")]
     pub unpaid: i64,
+    #[serde(rename = "fees_paid")]
     pub paid: i64,
+    #[serde(rename = "declines")]
     pub declined: i64,
     pub pending: i64,
     pub submissions: i64,
@@ -38,10 +44,10 @@ impl Record for TallyRecord {
 }
 
 impl TallyRecord {
-    pub const DRAFT: Field<Self, i64> = Field::new("draft");
-    pub const UNPAID: Field<Self, i64> = Field::new("unpaid");
-    pub const PAID: Field<Self, i64> = Field::new("paid");
-    pub const DECLINED: Field<Self, i64> = Field::new("declined");
+    pub const DRAFT: Field<Self, i64> = Field::new("drafts");
+    pub const UNPAID: Field<Self, i64> = Field::new("fees_unpaid");
+    pub const PAID: Field<Self, i64> = Field::new("fees_paid");
+    pub const DECLINED: Field<Self, i64> = Field::new("declines");
     pub const PENDING: Field<Self, i64> = Field::new("pending");
     pub const SUBMISSIONS: Field<Self, i64> = Field::new("submissions");
     pub const PAYMENTS: Field<Self, i64> = Field::new("payments");
