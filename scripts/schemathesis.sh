@@ -144,9 +144,10 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401",
 # The staff console: valid by the schema, yet refused for what it cannot say — a postal code,
 # mail address or date that must parse, a unit form checked as a whole, a code already in the
 # table or edited meanwhile (409), an upload size over 10 MB, a year or search term out of
-# range, an uploaded file that does not exist, an invoice already paid.
+# range, an uploaded file that does not exist, an invoice already paid, a staff id taken or
+# one's own account (409), rule numbers out of range or a category the unit table lacks.
 [[operations]]
-include-operation-id = ["correctMemberContact", "setCollectionMethod", "recordDuesPayment", "addUnit", "editUnit", "attendanceUploadTicket", "attendancePreview", "attendanceImport", "listInvoices", "exportInvoices", "searchMembers", "staffLoginSecondFactor", "memberAuditTrail"]
+include-operation-id = ["correctMemberContact", "setCollectionMethod", "recordDuesPayment", "addUnit", "editUnit", "attendanceUploadTicket", "attendancePreview", "attendanceImport", "listInvoices", "exportInvoices", "searchMembers", "staffLoginSecondFactor", "memberAuditTrail", "staffHome", "listApplications", "exportApplications", "createStaffAccount", "changeStaffAccount", "reviseRenewalRule"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
 EOF
 { cat "$work/common.toml"; printf '\n[auth.openapi.memberSession]\napi_key = "%s"\n' "$member_token"; } >"$work/member.toml"
