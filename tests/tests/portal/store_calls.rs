@@ -71,4 +71,14 @@ async fn store_calls_of_the_staff_console() {
     let fy = portal_domain::FiscalYear::containing(app.state.app.clock.today()).year();
     staff.get(&format!("/api/staff/invoices?fiscal_year={fy}")).await;
     assert_eq!(app.store.take(), 2, "請求の一覧, one page: session + one index Query");
+    staff.get(&format!("/api/staff/applications?fiscal_year={fy}")).await;
+    assert_eq!(app.store.take(), 2, "申請の一覧, one page: session + one index Query");
+    staff.get("/api/staff/home").await;
+    assert_eq!(app.store.take(), 5, "事務局ホーム: session + four counter Queries (concurrent)");
+    staff.get("/api/staff/rule").await;
+    assert_eq!(app.store.take(), 3, "更新条件: session + rule + versions (concurrent)");
+    let admin = app.login_staff("admin01").await;
+    app.store.take();
+    admin.get("/api/staff/accounts").await;
+    assert_eq!(app.store.take(), 2, "職員アカウントの一覧: session + one Query");
 }
