@@ -16,7 +16,7 @@ use crate::records::{
     self, ApplicationRecord, Changes, InvoiceRecord, OpenApplication, OpenApplicationRecord, RenewalRuleRecord,
     SubmittedMarker, SubmittedRecord, Tx, TxError, When, decode_opt,
 };
-use crate::{AccessError, App, ApplicationError, Fault, mails, outbox, season_counts};
+use crate::{AccessError, App, ApplicationError, Fault, audit, mails, outbox, season_counts};
 
 /// The body of "create" and "edit", as typed: every field text (blank when absent, so
 /// a blank is that field's error), nothing else accepted. Only the kind's own fields
@@ -154,6 +154,19 @@ pub async fn create(
     let tx = Tx::new()
         .write(records::put(ApplicationRecord::stored(requested, &application), When::new_item()))
         .write(season_counts::moved(requested, season_of(&application), None, Some(ListState::Draft)))
+        .write(audit::on_member(
+            app,
+            requested,
+            &audit::Actor::member(&own.member),
+            &audit::Change {
+                action: "application.create",
+                label: "申請情報の作成",
+                record: application.application_no.to_string(),
+                before: None,
+                after: Some(ApplicationStatus::Draft.label()),
+                reason: None,
+            },
+        ))
         .step(
             records::put(
                 records::item::<OpenApplicationRecord>(
@@ -234,7 +247,16 @@ pub async fn delete(
     requested: MemberNo,
     raw_no: &str,
 ) -> Result<(), ApplicationError> {
-    let a = get(app, caller, ver, requested, raw_no).await?;
+    let own = own_partition(app, caller, ver, requested).await?;
+    let a = find(&own, raw_no)?;
+    let deleted = audit::Change {
+        action: "application.delete",
+        label: "申請情報の削除",
+        record: a.application_no.to_string(),
+        before: Some(ApplicationStatus::Draft.label()),
+        after: None,
+        reason: None,
+    };
     let tx = Tx::new()
         .step(
             records::delete(
@@ -250,7 +272,8 @@ pub async fn delete(
             ),
             EditConflict::NotDraft,
         )
-        .write(season_counts::moved(requested, season_of(&a), Some(ListState::Draft), None));
+        .write(season_counts::moved(requested, season_of(&a), Some(ListState::Draft), None))
+        .write(audit::on_member(app, requested, &audit::Actor::member(&own.member), &deleted));
     edit_result(tx.run(app.table.as_ref()).await)
 }
 
@@ -356,7 +379,20 @@ pub async fn submit(
             SubmitConflict::OtherKindSubmitted,
         )
         .write(season_counts::moved(requested, season_of(&a), Some(ListState::Draft), Some(state)))
-        .write(season_counts::submitted_on(requested, app.clock.today()));
+        .write(season_counts::submitted_on(requested, app.clock.today()))
+        .write(audit::on_member(
+            app,
+            requested,
+            &audit::Actor::member(member),
+            &audit::Change {
+                action: "application.submit",
+                label: a.details.kind().label(),
+                record: a.application_no.to_string(),
+                before: Some(ApplicationStatus::Draft.label()),
+                after: Some(ApplicationStatus::Submitted.label()),
+                reason: None,
+            },
+        ));
     if let Some(inv) = &invoice {
         tx = tx
             .write(records::put(InvoiceRecord::stored(requested, inv), When::new_item()))

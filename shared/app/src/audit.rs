@@ -20,6 +20,16 @@ impl Actor {
     pub fn staff(id: &StaffId, name: &str) -> Self {
         Actor { id: id.to_string(), name: name.to_owned() }
     }
+
+    /// A member acting on their own records.
+    pub fn member(m: &portal_domain::Member) -> Self {
+        Actor { id: m.member_no.to_string(), name: m.name.as_str().to_owned() }
+    }
+
+    /// The payment provider, by its confirmed notification.
+    pub fn provider() -> Self {
+        Actor { id: "provider".into(), name: "決済サービス".into() }
+    }
 }
 
 /// One change to record.

@@ -318,7 +318,20 @@ pub async fn request_approval(
     let tx = Tx::new()
         .step(records::put(queued, unchanged(&old)), Changed::Stale)
         .step(total, Changed::OverCap)
-        .write(season_counts::queue(requested, 1));
+        .write(season_counts::queue(requested, 1))
+        .write(audit::on_member(
+            app,
+            requested,
+            &audit::Actor::member(&own.member),
+            &audit::Change {
+                action: "credit.request",
+                label: "自己申告の承認申請",
+                record: new.credit_no.to_string(),
+                before: Some(old.status.label()),
+                after: Some(new.status.label()),
+                reason: None,
+            },
+        ));
     match tx.run(app.table.as_ref()).await {
         Ok(()) => Ok(new),
         Err(TxError::Refused(Changed::Stale)) => Err(CreditError::Stale),
@@ -358,7 +371,20 @@ pub async fn withdraw(
         tx = tx.write(w);
     }
     // `withdrawn` refuses anything but a pending request: it leaves the queue.
-    tx = tx.write(season_counts::queue(requested, -1));
+    let change = audit::Change {
+        action: "credit.withdraw",
+        label: "自己申告の取り下げ",
+        record: new.credit_no.to_string(),
+        before: Some(old.status.label()),
+        after: Some(new.status.label()),
+        reason: None,
+    };
+    tx = tx.write(season_counts::queue(requested, -1)).write(audit::on_member(
+        app,
+        requested,
+        &audit::Actor::member(&own.member),
+        &change,
+    ));
     match tx.run(app.table.as_ref()).await {
         Ok(()) => Ok(new),
         Err(TxError::Refused(_)) => Err(CreditError::Stale),

@@ -140,7 +140,21 @@ pub async fn request_slip(
     let own = own_partition(app, caller, ver, requested).await?;
     let old = find_invoice(&own, raw_no)?;
     let new = old.request_slip(&own.member.mailing_address, app.clock.now(), app.clock.today())?;
-    match Tx::new().step(save_invoice(requested, &old, &new), Changed::Invoice).run(app.table.as_ref()).await {
+    let change = audit::Change {
+        action: "invoice.slip_request",
+        label: "払込票での支払いお申込み",
+        record: old.invoice_no.to_string(),
+        before: None,
+        after: Some("払込票送付待ち"),
+        reason: None,
+    };
+    let tx = Tx::new().step(save_invoice(requested, &old, &new), Changed::Invoice).write(audit::on_member(
+        app,
+        requested,
+        &audit::Actor::member(&own.member),
+        &change,
+    ));
+    match tx.run(app.table.as_ref()).await {
         Ok(()) => Ok(new),
         Err(TxError::Refused(_)) => Err(PaymentError::Stale),
         Err(TxError::Store(e)) => Err(e.into()),
@@ -320,7 +334,19 @@ async fn apply(
                 let Ok(paid) = invoice.paid(today, PaidVia::from(n.pay_type), "決済サービス", now) else {
                     return Ok(None);
                 };
-                tx = tx.step(save_attempt(Some(attempt), &next, None), Changed::Attempt);
+                tx = tx.step(save_attempt(Some(attempt), &next, None), Changed::Attempt).write(audit::on_member(
+                    app,
+                    member.member_no,
+                    &audit::Actor::provider(),
+                    &audit::Change {
+                        action: "invoice.paid",
+                        label: "決済サービスでの入金",
+                        record: invoice.invoice_no.to_string(),
+                        before: Some(invoice.status(today).label()),
+                        after: Some(paid.status(today).label()),
+                        reason: None,
+                    },
+                ));
                 for (w, named) in paid_writes(app, member, invoice, &paid) {
                     tx = match named {
                         Some(c) => tx.step(w, c),

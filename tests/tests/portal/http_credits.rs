@@ -274,7 +274,12 @@ async fn rejection_mails_a_link_and_the_member_corrects_and_requests_again_until
     assert_eq!(allowance["reported"], 0, "a rejection gives the units back");
     // The audit trail has who, what, before, after and why.
     let trail: Value = staff.get(&format!("/api/staff/members/100003/audit?record={no}")).await.json().await.unwrap();
-    let e = &trail["entries"][0];
+    // The member's request first, then the decision.
+    assert_eq!(
+        (trail["entries"][0]["actor_id"].as_str(), trail["entries"][0]["action"].as_str()),
+        (Some("100003"), Some("credit.request"))
+    );
+    let e = &trail["entries"][1];
     assert_eq!(
         (e["actor_id"].as_str(), e["action"].as_str(), e["before"].as_str(), e["after"].as_str(), e["reason"].as_str()),
         (Some("staff01"), Some("credit.reject"), Some("承認申請中"), Some("却下"), Some(reason))

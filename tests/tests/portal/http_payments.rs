@@ -134,6 +134,20 @@ async fn renewal_fee_by_card_end_to_end_through_the_providers_pages() {
     assert_eq!(checkout(&b, "100001", &no).await.json::<Value>().await.unwrap()["code"], "already_paid");
     let slip = b.post(&format!("/api/members/100001/invoices/{no}/postal-slip"), json!({})).await;
     assert_eq!(slip.json::<Value>().await.unwrap()["code"], "already_paid");
+    // The member's history as staff see it: the application's life and the payment,
+    // each with who did it.
+    let staff = app.login_staff("staff01").await;
+    let trail: Value = staff.get("/api/staff/members/100001/audit").await.json().await.unwrap();
+    let seen: Vec<(&str, &str)> = trail["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["actor_id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        [("application.create", "100001"), ("application.submit", "100001"), ("invoice.paid", "provider")]
+    );
 }
 
 #[tokio::test]
@@ -183,9 +197,14 @@ async fn a_postal_slip_closes_the_other_methods_until_staff_switch_back() {
     assert_eq!(back.status(), 200);
     assert_eq!(checkout(&b, "100001", &no).await.status(), 201);
     let trail: Value = staff.get(&format!("/api/staff/members/100001/audit?record={no}")).await.json().await.unwrap();
-    assert_eq!(trail["entries"].as_array().unwrap().len(), 1);
-    assert_eq!(trail["entries"][0]["action_label"], "払込票の取り消し（他の支払方法に戻す）");
-    assert_eq!(trail["entries"][0]["actor_name"], "佐藤 一郎");
+    // The member's request, then the staff's switch back (oldest first).
+    assert_eq!(trail["entries"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        (trail["entries"][0]["action"].as_str(), trail["entries"][0]["actor_id"].as_str()),
+        (Some("invoice.slip_request"), Some("100001"))
+    );
+    assert_eq!(trail["entries"][1]["action_label"], "払込票の取り消し（他の支払方法に戻す）");
+    assert_eq!(trail["entries"][1]["actor_name"], "佐藤 一郎");
 }
 
 #[tokio::test]
