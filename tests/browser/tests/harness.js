@@ -185,6 +185,16 @@ const keyFile = join(tmpdir(), `portal-browser-staff-keys-${new URL(PORTAL_URL).
 const loadKeys = () => { try { return JSON.parse(readFileSync(keyFile, 'utf8')); } catch { return {}; } };
 const saveKeys = (keys) => writeFileSync(keyFile, JSON.stringify(keys));
 
+/**
+ * Hands an authenticator enrolled by a test itself to `loginStaff` (its key and the
+ * recovery codes left); the current 30-second step counts as used.
+ */
+export function rememberStaffKey(staffId, secret, recovery) {
+  const keys = loadKeys();
+  keys[staffId] = { secret, recovery: [...recovery], lastStep: Math.floor(Date.now() / 30000) };
+  saveKeys(keys);
+}
+
 /** The two second-step forms of the login page (only the one shown is in the a11y tree). */
 export const enrolForm = (page) => page.getByRole('form', { name: '認証アプリの登録' });
 export const codeForm = (page) => page.getByRole('form', { name: '確認コードの入力' });

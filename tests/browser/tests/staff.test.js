@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
-  DEMO_PASSWORD, codeForm, enrolForm, launchBrowser, loginMember, loginStaff, pageApi, totpCode, withPage,
+  DEMO_PASSWORD, codeForm, enrolForm, launchBrowser, loginMember, loginStaff, pageApi, rememberStaffKey, totpCode, withPage,
 } from './harness.js';
 
 const SHOTS = '/tmp/shots';
@@ -111,6 +111,8 @@ describe('事務局ログイン: 二要素認証', { timeout: 180_000 }, () => {
       await page.getByRole('textbox', { name: 'リカバリーコード', exact: true }).fill(codes[0]);
       await page.getByRole('button', { name: '確認', exact: true }).click();
       await page.getByText('確認コードが正しくありません', { exact: false }).first().waitFor();
+      // Later tests log admin01 in with this authenticator.
+      rememberStaffKey('admin01', secret, codes.slice(1));
     }));
 
   test('参加記録の取込: a CSV with one bad row → fix → 確認 → 取込, and the member sees the credits', { timeout: 60_000 }, () =>
