@@ -147,7 +147,7 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401",
 # range, an uploaded file that does not exist, an invoice already paid, a staff id taken or
 # one's own account (409), rule numbers out of range or a category the unit table lacks.
 [[operations]]
-include-operation-id = ["correctMemberContact", "setCollectionMethod", "recordDuesPayment", "addUnit", "editUnit", "attendanceUploadTicket", "attendancePreview", "attendanceImport", "listInvoices", "exportInvoices", "searchMembers", "staffLoginSecondFactor", "memberAuditTrail", "staffHome", "listApplications", "exportApplications", "createStaffAccount", "changeStaffAccount", "reviseRenewalRule"]
+include-operation-id = ["correctMemberContact", "setCollectionMethod", "recordDuesPayment", "addUnit", "editUnit", "attendanceUploadTicket", "attendancePreview", "attendanceImport", "listInvoices", "exportInvoices", "searchMembers", "staffLoginSecondFactor", "memberAuditTrail", "staffHome", "listApplications", "exportApplications", "createStaffAccount", "changeStaffAccount", "reviseRenewalRule", "exportPendingCredits"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
 EOF
 { cat "$work/common.toml"; printf '\n[auth.openapi.memberSession]\napi_key = "%s"\n' "$member_token"; } >"$work/member.toml"

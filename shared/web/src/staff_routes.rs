@@ -36,6 +36,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/api/staff/logout", Access::Public, logout),
         Route::get("/api/staff/session", REVIEWER, current_session),
         Route::get("/api/staff/credits/pending", REVIEWER, pending),
+        Route::get("/api/staff/credits/pending/export", REVIEWER, export_pending),
         Route::get(STAFF_CREDIT, REVIEWER, credit),
         Route::get("/api/staff/members/{member_no}/credits/{credit_no}/proofs/{proof_id}", REVIEWER, download),
         Route::post("/api/staff/members/{member_no}/credits/{credit_no}/decision", REVIEWER, decide),
@@ -188,6 +189,51 @@ async fn pending(
         })
         .collect();
     Ok(Json(views::PendingQueue { items, next }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ExportQuery {
+    /// `utf-8` (with BOM, for Excel) or `shift_jis`.
+    encoding: String,
+}
+
+const QUEUE_HEADER: [&str; 9] =
+    ["会員番号", "氏名", "管理No", "単位コード", "名称", "研修単位区分", "単位数", "取得日", "承認申請日時"];
+
+fn queue_cells(p: &credits::PendingCredit) -> Vec<String> {
+    let c = &p.credit;
+    let by = c.history.iter().rev().find(|e| e.action == portal_domain::ApprovalAction::Requested);
+    let jst = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&portal_domain::Jst::offset()).format("%Y-%m-%d %H:%M").to_string()
+    };
+    vec![
+        p.member_no.to_string(),
+        by.map(|e| e.actor.name().to_owned()).unwrap_or_default(),
+        c.credit_no.to_string(),
+        c.unit_code.to_string(),
+        c.title.clone().unwrap_or_else(|| c.unit_name.clone()),
+        c.category_label.clone(),
+        c.units.to_string(),
+        c.earned_on.to_string(),
+        c.requested_at.map(jst).unwrap_or_default(),
+    ]
+}
+
+/// The whole 決裁待ち queue as CSV (see `csv_export`), oldest request first.
+async fn export_pending(State(s): State<AppState>, Query(q): Query<ExportQuery>) -> Result<Response, ApiError> {
+    let encoding = crate::csv_export::encoding(&q.encoding)?;
+    let app = s.app.clone();
+    crate::csv_export::download(encoding, "pending-self-reports.csv".into(), &QUEUE_HEADER, move |after| {
+        let app = app.clone();
+        async move {
+            let limit = crate::csv_export::EXPORT_PAGE;
+            let page = credits::pending(&app, after, limit).await?;
+            let next = (page.len() == limit).then(|| page.last().map(|p| p.cursor.clone())).flatten();
+            Ok((page.iter().map(queue_cells).collect(), next))
+        }
+    })
+    .await
 }
 
 async fn credit(

@@ -122,6 +122,18 @@ async fn every_state_change_moves_the_application_in_the_list_and_the_home_count
     let three = app.login("100003", DEMO_PASSWORD).await;
     let (credit, version) = crate::http_credits::pending_with_proof(&app, &three, "100003").await;
     assert_eq!(counts(&staff, season).await, expect(0, 0, 1, 1, 1));
+    // The queue as CSV: the request, with who and what.
+    let res = staff.http.get(format!("{}/api/staff/credits/pending/export", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body = res.bytes().await.unwrap();
+    assert!(body.starts_with(b"\xEF\xBB\xBF"));
+    let rows = portal_domain::csv::parse(std::str::from_utf8(&body[3..]).unwrap()).unwrap();
+    assert_eq!(rows[0][..3], ["会員番号", "氏名", "管理No"]);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (rows[1][0].as_str(), rows[1][1].as_str(), rows[1][2].as_str()),
+        ("100003", "血管 次郎", credit.as_str())
+    );
     let decide = staff
         .post(
             &format!("/api/staff/members/100003/credits/{credit}/decision"),
