@@ -31,7 +31,8 @@ async function showSeason() {
   if (!r.ok) return;
   const { fiscal_year: fy, counts, days } = r.data;
   document.getElementById('season-year').textContent = formatFiscalYear(fy);
-  const listed = { draft: 'draft', unpaid: 'unpaid', paid: 'paid', declined: 'declined', submitted: '' };
+  // 申請済 is 更新料未納 + 納入済: no one list shows exactly it, so it links nowhere.
+  const listed = { draft: 'draft', unpaid: 'unpaid', paid: 'paid', declined: 'declined' };
   document.getElementById('state-counts').replaceChildren(...counts.map((c) => {
     const body = [el('span', { class: 'state-counts__label' }, c.label), el('span', { class: 'state-counts__count' }, `${c.count}件`)];
     let link;

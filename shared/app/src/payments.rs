@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use portal_domain::payment::{AttemptState, CheckoutRequest, NotificationError, Payments, TradeStatus};
 use portal_domain::table::Write;
 use portal_domain::{
-    ApplicationStatus, FeeType, FiscalYear, Invoice, InvoiceNo, Member, MemberNo, PaidVia, PayType, PaymentAttempt,
+    Application, ApplicationStatus, FeeType, Invoice, InvoiceNo, Member, MemberNo, PaidVia, PayType, PaymentAttempt,
     PaymentNotification,
 };
 
@@ -17,7 +17,7 @@ use crate::application_list::{self, ListState};
 use crate::profile::{OwnPartition, own_partition};
 use crate::records::{
     self, ApplicationRecord, Changes, InvoiceRecord, MemberPartition, NotificationLog, NotificationLogRecord,
-    PaymentAttemptRecord, Tx, TxError, When, decode_opt,
+    PaymentAttemptRecord, Tx, TxError, When,
 };
 use crate::{App, Fault, PaymentError, audit, keys, mails, outbox, season_counts};
 
@@ -163,7 +163,13 @@ pub async fn request_slip(
 
 /// The writes that mark an invoice paid: the invoice, the mail, and for a renewal
 /// fee its application's completion.
-fn paid_writes(app: &App, member: &Member, old: &Invoice, new: &Invoice) -> Vec<(Write, Option<Changed>)> {
+fn paid_writes(
+    app: &App,
+    member: &Member,
+    applications: &[Application],
+    old: &Invoice,
+    new: &Invoice,
+) -> Vec<(Write, Option<Changed>)> {
     let m = member.member_no;
     let day = new.paid_on.unwrap_or_else(|| app.clock.today());
     let mut w = vec![
@@ -171,21 +177,26 @@ fn paid_writes(app: &App, member: &Member, old: &Invoice, new: &Invoice) -> Vec<
         (outbox::enqueue(app, &mails::fee_paid(&app.config, member, new)), None),
         (season_counts::paid_on(m, day), None),
     ];
-    let period_end = member.certification.as_ref().map(|c| c.period.end());
-    if let (FeeType::RenewalFee, Some(app_no), Some(end)) = (new.fee_type, &new.application_no, period_end) {
-        // Submitted → 更新手続き完了; the application was made for the member's current
-        // 認定期間, whose end names its season (the list and the counts follow).
-        let season = FiscalYear::containing(end).year();
-        let place = application_list::place_of(m, season, app_no, ListState::Paid);
+    if let (FeeType::RenewalFee, Some(app_no)) = (new.fee_type, &new.application_no) {
+        // Submitted → 更新手続き完了, its place in the list and its season's counts with it
+        // (the season is the application's own: the 認定期間 it was made for).
+        let mut completed = Changes::new().set(ApplicationRecord::STATUS, &ApplicationStatus::Completed);
+        let application = applications.iter().find(|a| &a.application_no == app_no);
+        if let Some(a) = application {
+            completed = completed.gsi1(Some(application_list::place(m, a, ListState::Paid)));
+            let season = application_list::season_of(a);
+            w.push((season_counts::moved(m, season, Some(ListState::Unpaid), Some(ListState::Paid)), None));
+        } else {
+            tracing::warn!(invoice_no = %new.invoice_no, "renewal fee of an application not in the partition");
+        }
         w.push((
             records::update(
                 ApplicationRecord::key(m, app_no),
-                Changes::new().set(ApplicationRecord::STATUS, &ApplicationStatus::Completed).gsi1(Some(place)),
+                completed,
                 ApplicationRecord::STATUS.is(&ApplicationStatus::Submitted),
             ),
             None,
         ));
-        w.push((season_counts::moved(m, season, Some(ListState::Unpaid), Some(ListState::Paid)), None));
     }
     w
 }
@@ -269,7 +280,7 @@ pub async fn receive_notification(
             return reject(app, now, &id, Some(&n), body, source, "access id differs (possible double payment)".into())
                 .await;
         }
-        match apply(app, payments, &n, member, attempt, invoice, now, &id, source).await? {
+        match apply(app, payments, &n, member, &p.applications, attempt, invoice, now, &id, source).await? {
             Some(outcome) => return Ok(outcome),
             None => continue, // the invoice or attempt changed meanwhile: read again
         }
@@ -283,6 +294,7 @@ async fn apply(
     payments: &dyn Payments,
     n: &PaymentNotification,
     member: &Member,
+    applications: &[Application],
     attempt: &PaymentAttempt,
     invoice: &Invoice,
     now: DateTime<Utc>,
@@ -347,7 +359,7 @@ async fn apply(
                         reason: None,
                     },
                 ));
-                for (w, named) in paid_writes(app, member, invoice, &paid) {
+                for (w, named) in paid_writes(app, member, applications, invoice, &paid) {
                     tx = match named {
                         Some(c) => tx.step(w, c),
                         None => tx.write(w),
@@ -390,13 +402,19 @@ async fn apply(
 }
 
 /// An invoice as staff handle it (one read each of the invoice and the member).
-async fn staff_read(app: &App, member: MemberNo, raw_no: &str) -> Result<(Member, Invoice), PaymentError> {
+/// An invoice as staff handle it, with its member (one Query of the partition).
+struct StaffRead {
+    member: Member,
+    invoice: Invoice,
+    applications: Vec<Application>,
+}
+
+async fn staff_read(app: &App, member: MemberNo, raw_no: &str) -> Result<StaffRead, PaymentError> {
     let no = InvoiceNo::parse(raw_no).ok_or(crate::AccessError::NotFound)?;
-    let (ik, mk) = (InvoiceRecord::key(member, &no), records::MemberRecord::key(member));
-    let (i, m) = tokio::join!(app.table.get(&ik), app.table.get(&mk));
-    let invoice = decode_opt::<InvoiceRecord>(i?)?.ok_or(crate::AccessError::NotFound)?;
-    let member = decode_opt::<records::MemberRecord>(m?)?.ok_or(crate::AccessError::NotFound)?;
-    Ok((member, invoice))
+    let p = MemberPartition::from_items(&app.table.query(&keys::member_pk(member), "").await?)?;
+    let invoice = p.invoices.into_iter().find(|i| i.invoice_no == no).ok_or(crate::AccessError::NotFound)?;
+    let member = p.member.ok_or(crate::AccessError::NotFound)?;
+    Ok(StaffRead { member, invoice, applications: p.applications })
 }
 
 /// An invoice as staff see it, with its latest checkout attempt.
@@ -419,7 +437,7 @@ pub async fn cancel_slip(
     member: MemberNo,
     raw_no: &str,
 ) -> Result<Invoice, PaymentError> {
-    let (_, old) = staff_read(app, member, raw_no).await?;
+    let old = staff_read(app, member, raw_no).await?.invoice;
     let new = old.cancel_slip(&who.name, app.clock.now())?;
     let change = audit::Change {
         action: "invoice.postal_slip_cancel",
@@ -442,13 +460,13 @@ pub async fn cancel_slip(
 async fn record_staff_payment(
     app: &App,
     who: &audit::Actor,
-    member: &Member,
-    old: &Invoice,
+    read: &StaffRead,
     new: Invoice,
     change: &audit::Change<'_>,
 ) -> Result<Invoice, PaymentError> {
+    let (member, old) = (&read.member, &read.invoice);
     let mut tx = Tx::new().write(audit::on_member(app, member.member_no, who, change));
-    for (w, named) in paid_writes(app, member, old, &new) {
+    for (w, named) in paid_writes(app, member, &read.applications, old, &new) {
         tx = match named {
             Some(c) => tx.step(w, c),
             None => tx.write(w),
@@ -469,7 +487,8 @@ pub async fn record_slip_payment(
     raw_no: &str,
     paid_on: chrono::NaiveDate,
 ) -> Result<Invoice, PaymentError> {
-    let (member, old) = staff_read(app, member_no, raw_no).await?;
+    let read = staff_read(app, member_no, raw_no).await?;
+    let old = &read.invoice;
     let new = old.slip_paid(paid_on, &format!("事務局 {}", who.name), app.clock.now(), app.clock.today())?;
     let today = app.clock.today();
     let (before, after) = (old.status(today).label(), new.status(today).label());
@@ -482,7 +501,7 @@ pub async fn record_slip_payment(
         after: Some(after),
         reason: Some(&paid_note),
     };
-    record_staff_payment(app, who, &member, &old, new, &change).await
+    record_staff_payment(app, who, &read, new, &change).await
 }
 
 /// Staff record a dues payment received another way (口座振替, 窓口): 納入済 via the
@@ -495,7 +514,8 @@ pub async fn record_dues_payment(
     raw_no: &str,
     paid_on: chrono::NaiveDate,
 ) -> Result<Invoice, PaymentError> {
-    let (member, old) = staff_read(app, member_no, raw_no).await?;
+    let read = staff_read(app, member_no, raw_no).await?;
+    let (member, old) = (&read.member, &read.invoice);
     if old.fee_type != FeeType::AnnualDues {
         let field = portal_domain::FieldError::new(
             "dues_invoice",
@@ -514,7 +534,7 @@ pub async fn record_dues_payment(
         after: Some(new.status(today).label()),
         reason: Some(&note),
     };
-    record_staff_payment(app, who, &member, &old, new, &change).await
+    record_staff_payment(app, who, &read, new, &change).await
 }
 
 /// Orders paid at the provider for invoices that were already paid: money to return.

@@ -32,12 +32,15 @@ pub struct RuleHistory {
 pub async fn history(app: &App) -> Result<RuleHistory, Fault> {
     let (current, items) =
         tokio::join!(crate::applications::renewal_rule(app), app.table.query("RULE", keys::RULE_VERSION_PREFIX));
+    let current = current?;
     let mut versions: Vec<RuleVersion> = items?.iter().map(decode::<RuleVersionRecord>).collect::<Result<_, _>>()?;
     if versions.first().is_none_or(|v| v.rule.version != 1) {
-        let default = RuleVersion { rule: RenewalRule::default(), by_id: None, by_name: None, reason: None };
-        versions.insert(0, default);
+        // Version 1 was never kept as a version (a rule stored before versions existed,
+        // or the default): while it is in force it is the current rule itself.
+        let first = if current.version == 1 { current.clone() } else { RenewalRule::default() };
+        versions.insert(0, RuleVersion { rule: first, by_id: None, by_name: None, reason: None });
     }
-    Ok(RuleHistory { current: current?, versions })
+    Ok(RuleHistory { current, versions })
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -76,7 +79,8 @@ pub async fn revise(app: &App, who: &Actor, form: &RevisionForm) -> Result<Renew
         }
     };
     let seen = form.version;
-    rule.version = seen + 1;
+    // A version no rule ever had is a screen that is not current.
+    rule.version = seen.checked_add(1).ok_or(RuleError::Stale)?;
     rule.revised_at = Some(app.clock.now());
     let version = RuleVersion {
         rule: rule.clone(),
@@ -93,7 +97,7 @@ pub async fn revise(app: &App, who: &Actor, form: &RevisionForm) -> Result<Renew
         after: Some(&after),
         reason: Some(&why),
     };
-    let tx = Tx::new()
+    let mut tx = Tx::new()
         .step(
             records::put(
                 records::item::<RenewalRuleRecord>(RenewalRuleRecord::key(), &rule),
@@ -109,6 +113,17 @@ pub async fn revise(app: &App, who: &Actor, form: &RevisionForm) -> Result<Renew
             (),
         )
         .write(audit::on_renewal_rule(app, who, &change));
+    if seen == 1 {
+        // Version 1 kept as it was (a rule stored before versions existed has no
+        // version record); the transaction's first condition makes sure it is the one
+        // being replaced.
+        let first = crate::applications::renewal_rule(app).await?;
+        let kept = RuleVersion { rule: first, by_id: None, by_name: None, reason: None };
+        tx = tx.write(records::put(
+            records::item::<RuleVersionRecord>(RenewalRuleRecord::version_key(1), &kept),
+            When::always(),
+        ));
+    }
     match tx.run(app.table.as_ref()).await {
         Ok(()) => Ok(rule),
         Err(TxError::Refused(())) => Err(RuleError::Stale),

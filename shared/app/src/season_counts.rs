@@ -5,7 +5,7 @@
 //! split over shards by member number (`keys::COUNT_SHARDS`) so that members
 //! submitting at the same moment rarely write the same item; the home sums them.
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use portal_domain::table::Write;
 use portal_domain::{FiscalYear, MemberNo};
 
@@ -82,28 +82,50 @@ pub fn current_season(today: NaiveDate) -> i32 {
     FiscalYear::containing(today).year()
 }
 
-/// Four Queries at once: the season's shards, the queue's, and the days of this month
-/// and the one before (the 30 days span at most two).
+/// The month prefixes of the day counters the last [`DAYS`] days fall in: one, two, or
+/// three (30 days starting on 30 or 31 January cover all of February). A month inside
+/// the window always holds its first day, its middle day or today.
+pub fn window_months(today: NaiveDate) -> Vec<String> {
+    let first = today - chrono::Days::new(DAYS - 1);
+    let middle = first + chrono::Days::new(DAYS / 2);
+    let mut months: Vec<String> = [first, middle, today].iter().map(|d| keys::day_count_month_prefix(*d)).collect();
+    months.dedup();
+    months
+}
+
+/// The season's shards, the queue's, and the days of each month of the window: two to
+/// five Queries, all at once.
 pub async fn home(app: &App, season: i32, today: NaiveDate) -> Result<Home, Fault> {
     let first = today - chrono::Days::new(DAYS - 1);
-    let previous = today.checked_sub_months(Months::new(1)).unwrap_or(today);
     let t = app.table.as_ref();
-    let (season_prefix, this_month, last_month) = (
-        keys::season_count_prefix(season),
-        keys::day_count_month_prefix(today),
-        keys::day_count_month_prefix(previous),
-    );
-    let (s, q, this, before) = tokio::join!(
+    let season_prefix = keys::season_count_prefix(season);
+    let months = window_months(today);
+    let month = |i: usize| {
+        let m = months.get(i);
+        async move {
+            match m {
+                Some(m) => t.query(keys::COUNTS_PK, m).await,
+                None => Ok(Vec::new()),
+            }
+        }
+    };
+    let (s, q, m0, m1, m2) = tokio::join!(
         t.query(keys::COUNTS_PK, &season_prefix),
         t.query(keys::COUNTS_PK, keys::QUEUE_COUNT_PREFIX),
-        t.query(keys::COUNTS_PK, &this_month),
-        t.query(keys::COUNTS_PK, &last_month),
+        month(0),
+        month(1),
+        month(2),
     );
+    let day_items = [m0?, m1?, m2?];
     let mut counts = sum(&s?)?;
     counts.pending = sum(&q?)?.pending;
+    if [counts.draft, counts.unpaid, counts.paid, counts.declined, counts.pending].iter().any(|n| *n < 0) {
+        // Only records written before the counters existed can make one negative.
+        tracing::warn!(season, "a home counter is below zero; the records need recounting");
+    }
     let mut days: Vec<Day> =
         first.iter_days().take(DAYS as usize).map(|day| Day { day, submissions: 0, payments: 0 }).collect();
-    for item in before?.iter().chain(this?.iter()) {
+    for item in day_items.iter().flatten() {
         let date = item.key.sk.get(4..14).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
         let Some(slot) = date.and_then(|d| days.iter_mut().find(|x| x.day == d)) else { continue };
         let t = decode::<TallyRecord>(item)?;
@@ -123,5 +145,22 @@ mod tests {
         assert_eq!(current_season(d(2026, 11, 30)), 2026);
         assert_eq!(current_season(d(2027, 3, 31)), 2026);
         assert_eq!(current_season(d(2027, 4, 1)), 2027);
+    }
+
+    #[test]
+    fn the_chart_queries_every_month_of_its_thirty_days() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(window_months(d(2027, 3, 1)), ["DAY#2027-01", "DAY#2027-02", "DAY#2027-03"]);
+        assert_eq!(window_months(d(2026, 12, 1)), ["DAY#2026-11", "DAY#2026-12"]);
+        assert_eq!(window_months(d(2026, 12, 31)), ["DAY#2026-12"]);
+        // Every day of the window is in one of the months queried.
+        for offset in 0..800 {
+            let today = d(2026, 1, 1) + chrono::Days::new(offset);
+            let months = window_months(today);
+            let first = today - chrono::Days::new(DAYS - 1);
+            for day in first.iter_days().take(DAYS as usize) {
+                assert!(months.contains(&keys::day_count_month_prefix(day)), "{today}: {day}");
+            }
+        }
     }
 }

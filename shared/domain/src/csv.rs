@@ -37,8 +37,6 @@ pub enum CsvError {
     UnclosedQuote(usize),
     #[error("{0}行目: 引用符（\"）の後に区切り以外の文字があります。")]
     StrayQuote(usize),
-    #[error("{row}行目{column}列目: Shift_JISで書けない文字があります。UTF-8で出力してください。")]
-    Unencodable { row: usize, column: usize },
 }
 
 /// The text of an uploaded file. With `choice` the file must be in that encoding;
@@ -146,6 +144,12 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// `text` with every character Shift_JIS lacks replaced by 〓.
+fn geta_for_unmappable(text: &str) -> String {
+    let mut buf = [0u8; 4];
+    text.chars().map(|c| if SHIFT_JIS.encode(c.encode_utf8(&mut buf)).2 { '〓' } else { c }).collect()
+}
+
 /// Writes rows as bytes in the chosen encoding, one row at a time (streamed exports).
 pub struct CsvWriter {
     encoding: CsvEncoding,
@@ -165,8 +169,11 @@ impl CsvWriter {
         }
     }
 
-    /// One row, CRLF-terminated; cells neutralised and quoted where needed. A cell that
-    /// Shift_JIS cannot represent is an error naming it (never silently replaced).
+    /// One row, CRLF-terminated; cells neutralised and quoted where needed. In Shift_JIS
+    /// a character it cannot represent (an emoji, a rare kanji in a name) becomes 〓, the
+    /// geta mark Japanese offices know as "not representable" — a download never breaks
+    /// off for one character; the export screen says so and offers UTF-8, which keeps
+    /// every character.
     pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> Result<Vec<u8>, CsvError> {
         self.rows += 1;
         let mut out = Vec::new();
@@ -182,9 +189,10 @@ impl CsvWriter {
                 CsvEncoding::ShiftJis => {
                     let (bytes, _, unmappable) = SHIFT_JIS.encode(&text);
                     if unmappable {
-                        return Err(CsvError::Unencodable { row: self.rows, column: i + 1 });
+                        out.extend_from_slice(&SHIFT_JIS.encode(&geta_for_unmappable(&text)).0);
+                    } else {
+                        out.extend_from_slice(&bytes);
                     }
-                    out.extend_from_slice(&bytes);
                 }
             }
         }
@@ -232,10 +240,12 @@ mod tests {
     }
 
     #[test]
-    fn shift_jis_export_names_a_cell_it_cannot_write() {
+    fn shift_jis_export_writes_geta_for_what_it_cannot_represent() {
         let mut w = CsvWriter::new(CsvEncoding::ShiftJis);
         assert!(w.row(&["髙橋", "①"]).is_ok());
-        assert_eq!(w.row(&["ok", "😀"]), Err(CsvError::Unencodable { row: 2, column: 2 }));
+        let row = w.row(&["ok", "𠮷田 😀"]).unwrap();
+        let (text, _) = decode(&row, Some(CsvEncoding::ShiftJis)).unwrap();
+        assert_eq!(text, "ok,〓田 〓\r\n");
     }
 
     proptest! {

@@ -62,8 +62,8 @@ pub(crate) struct HomeView {
     days: Vec<DayCount>,
 }
 
-/// 事務局ホーム: counts per state of the season and the last 30 days (four Queries at
-/// once).
+/// 事務局ホーム: counts per state of the season and the last 30 days (Queries at once:
+/// see `season_counts::home`).
 async fn home(State(s): State<AppState>, Query(q): Query<HomeQuery>) -> Result<Json<HomeView>, ApiError> {
     let today = s.app.clock.today();
     let fy =

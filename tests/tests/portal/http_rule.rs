@@ -93,3 +93,43 @@ async fn a_revision_is_a_new_version_that_later_submissions_use_and_name() {
     assert_eq!(page["versions"][2]["reason"], "理事会決定（必要単位数の見直し）");
     assert_eq!(page["current"]["required_units"], 60);
 }
+
+#[tokio::test]
+async fn a_rule_stored_before_versions_existed_is_version_one_and_can_be_revised() {
+    use portal_domain::table::{Cond, Item, Key, Write};
+    let app = spawn_app().await;
+    // The rule as an earlier release stored it: no `version` attribute, no version record.
+    let attrs = json!({ "type": "renewal_rule", "required_units": 40, "self_report_cap": 18, "categories": [], "renewal_fee": 9000 });
+    let item = Item::new(Key::new("RULE", "RENEWAL"), attrs.as_object().unwrap().clone());
+    app.state.app.table.transact(vec![Write::Put { item, cond: Cond::Always }]).await.unwrap();
+    app.state
+        .app
+        .table
+        .transact(vec![Write::Delete { key: Key::new("RULE", "RENEWAL#V000001"), cond: Cond::Always }])
+        .await
+        .unwrap();
+    // A renewal submits against it (version 1), with its fee.
+    let member = app.login("100001", DEMO_PASSWORD).await;
+    let no = member.post("/api/members/100001/applications", renewal()).await.json::<Value>().await.unwrap()
+        ["application_no"].as_str().unwrap().to_owned();
+    let res = member.post(&format!("/api/members/100001/applications/{no}/submit"), json!({})).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        (body["application"]["rule_version"].as_u64(), body["invoice"]["amount"].as_u64()),
+        (Some(1), Some(9000))
+    );
+    // Its history shows it as version 1, and a revision from it keeps it so.
+    let admin = app.login_staff("admin01").await;
+    let page: Value = admin.get("/api/staff/rule").await.json().await.unwrap();
+    assert_eq!(page["versions"][0]["rule"]["required_units"], 40);
+    assert_eq!(admin.put("/api/staff/rule", revision(1, "45")).await.status(), 200);
+    let page: Value = admin.get("/api/staff/rule").await.json().await.unwrap();
+    let kept: Vec<(u64, u64)> = page["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["rule"]["version"].as_u64().unwrap(), v["rule"]["required_units"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(kept, [(1, 40), (2, 45)]);
+}

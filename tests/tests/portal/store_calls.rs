@@ -74,7 +74,12 @@ async fn store_calls_of_the_staff_console() {
     staff.get(&format!("/api/staff/applications?fiscal_year={fy}")).await;
     assert_eq!(app.store.take(), 2, "申請の一覧, one page: session + one index Query");
     staff.get("/api/staff/home").await;
-    assert_eq!(app.store.take(), 5, "事務局ホーム: session + four counter Queries (concurrent)");
+    let months = portal_app::season_counts::window_months(app.state.app.clock.today()).len();
+    assert_eq!(
+        app.store.take(),
+        3 + months,
+        "事務局ホーム: session + season + queue + one Query per month of the chart (concurrent)"
+    );
     staff.get("/api/staff/rule").await;
     assert_eq!(app.store.take(), 3, "更新条件: session + rule + versions (concurrent)");
     let admin = app.login_staff("admin01").await;

@@ -30,7 +30,9 @@ impl RenewalRuleRecord {
     /// force while nothing is stored).
     pub fn still(version: u32) -> super::When<Self> {
         let same = Self::VERSION.is(&version);
-        if version == 1 { same.or(super::When::new_item()) } else { same }
+        // Version 1 is also a rule stored before versions existed (no `version`
+        // attribute, read as 1) and the built-in default (nothing stored).
+        if version == 1 { same.or(Self::VERSION.absent()).or(super::When::new_item()) } else { same }
     }
 }
 
