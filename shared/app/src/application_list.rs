@@ -91,7 +91,7 @@ pub struct Page {
 /// One page (one Query).
 pub async fn page(app: &App, filter: &Filter, after: Option<String>, limit: usize) -> Result<Page, Fault> {
     let prefix = filter.state.map(|s| format!("{}#", s.code())).unwrap_or_default();
-    let q = IndexQuery::new(format!("APPLICATIONS#{}", filter.season), limit).prefix(prefix).after(after);
+    let q = IndexQuery::new(keys::application_list_pk(filter.season), limit).prefix(prefix).after(after);
     let items = app.table.query_gsi1(&q).await?;
     let full = items.len() == limit;
     let mut rows = Vec::with_capacity(items.len());

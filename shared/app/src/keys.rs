@@ -60,7 +60,11 @@ pub fn invoice_list_gsi(fiscal_year: i32, paid: bool, fee_type: &str, no: &Invoi
 /// 年度 in which the 認定期間 ends, the renewal season — sorted by
 /// `<state>#<application no>#<member>`, so a state is a prefix.
 pub fn application_list_gsi(season: i32, state: &str, no: &ApplicationNo, m: MemberNo) -> Key {
-    Key::new(format!("APPLICATIONS#{season}"), format!("{state}#{no}#{m}"))
+    Key::new(application_list_pk(season), format!("{state}#{no}#{m}"))
+}
+
+pub fn application_list_pk(season: i32) -> String {
+    format!("APPLICATIONS#{season}")
 }
 
 /// The staff home's counts (see `season_counts.rs`): every counter in one partition,

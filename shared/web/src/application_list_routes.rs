@@ -4,10 +4,10 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use portal_app::application_list::{self, Filter, ListState, Row};
 use portal_app::season_counts;
-use portal_domain::{ApplicationDetails, FieldError, Jst, MemberNo};
+use portal_domain::{ApplicationDetails, FieldError, MemberNo};
 use serde::{Deserialize, Serialize};
 
 use crate::routes::Route;
@@ -24,14 +24,6 @@ pub fn routes() -> Vec<Route> {
         Route::get("/api/staff/applications", REVIEWER, list),
         Route::get("/api/staff/applications/export", REVIEWER, export),
     ]
-}
-
-fn season(raw: &str) -> Result<i32, ApiError> {
-    raw.trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| ApiError::invalid_field(FieldError::new("fiscal_year", "年度は西暦4桁で入力してください。")))
 }
 
 #[derive(Deserialize, Default)]
@@ -66,8 +58,11 @@ pub(crate) struct HomeView {
 /// see `season_counts::home`).
 async fn home(State(s): State<AppState>, Query(q): Query<HomeQuery>) -> Result<Json<HomeView>, ApiError> {
     let today = s.app.clock.today();
-    let fy =
-        if q.fiscal_year.trim().is_empty() { season_counts::current_season(today) } else { season(&q.fiscal_year)? };
+    let fy = if q.fiscal_year.trim().is_empty() {
+        season_counts::current_season(today)
+    } else {
+        csv_export::fiscal_year(&q.fiscal_year)?
+    };
     let h = season_counts::home(&s.app, fy, today).await?;
     let c = &h.counts;
     let count = |code, label, count: i64| StateCount { code, label, count: count.max(0) };
@@ -104,7 +99,7 @@ fn filter(q: &ListQuery) -> Result<Filter, ApiError> {
             ))
         })?),
     };
-    Ok(Filter { season: season(&q.fiscal_year)?, state })
+    Ok(Filter { season: csv_export::fiscal_year(&q.fiscal_year)?, state })
 }
 
 #[derive(Serialize)]
@@ -140,10 +135,6 @@ async fn list(State(s): State<AppState>, Query(q): Query<ListQuery>) -> Result<J
 const HEADER: [&str; 9] =
     ["申請番号", "会員番号", "申請種別", "状態", "作成日時", "申請日時", "認定期間満了日", "管理NO", "辞退理由"];
 
-fn jst(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Jst::offset()).format("%Y-%m-%d %H:%M").to_string()
-}
-
 fn cells(r: &Row) -> Vec<String> {
     let a = &r.application;
     let reason = match &a.details {
@@ -155,8 +146,8 @@ fn cells(r: &Row) -> Vec<String> {
         r.member_no.to_string(),
         a.details.kind().label().to_owned(),
         ListState::of(a).label().to_owned(),
-        jst(a.created_at),
-        a.submitted_at.map(jst).unwrap_or_default(),
+        csv_export::jst_minute(a.created_at),
+        a.submitted_at.map(csv_export::jst_minute).unwrap_or_default(),
         a.cert_period_end.to_string(),
         a.invoice_no.as_ref().map(ToString::to_string).unwrap_or_default(),
         reason,

@@ -18,6 +18,20 @@ use crate::ApiError;
 /// Rows per store call of an export.
 pub const EXPORT_PAGE: usize = 500;
 
+/// The `fiscal_year` filter of a staff list: a four-digit 年度.
+pub fn fiscal_year(raw: &str) -> Result<i32, ApiError> {
+    raw.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| ApiError::invalid_field(FieldError::new("fiscal_year", "年度は西暦4桁で入力してください。")))
+}
+
+/// A time as a cell: JST to the minute.
+pub fn jst_minute(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&portal_domain::Jst::offset()).format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// A page of cells and where the next one starts.
 pub type CsvPage = (Vec<Vec<String>>, Option<String>);
 

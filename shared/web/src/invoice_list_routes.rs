@@ -34,13 +34,7 @@ pub(crate) struct ListQuery {
 
 fn filter(q: &ListQuery) -> Result<Filter, ApiError> {
     let bad = |field: &str, message: &str| ApiError::invalid_field(FieldError::new(field, message));
-    let fiscal_year = q
-        .fiscal_year
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| bad("fiscal_year", "年度は西暦4桁で入力してください。"))?;
+    let fiscal_year = csv_export::fiscal_year(&q.fiscal_year)?;
     let paid = match q.state.as_str() {
         "" => None,
         "unpaid" => Some(false),

@@ -204,9 +204,6 @@ const QUEUE_HEADER: [&str; 9] =
 fn queue_cells(p: &credits::PendingCredit) -> Vec<String> {
     let c = &p.credit;
     let by = c.history.iter().rev().find(|e| e.action == portal_domain::ApprovalAction::Requested);
-    let jst = |t: chrono::DateTime<chrono::Utc>| {
-        t.with_timezone(&portal_domain::Jst::offset()).format("%Y-%m-%d %H:%M").to_string()
-    };
     vec![
         p.member_no.to_string(),
         by.map(|e| e.actor.name().to_owned()).unwrap_or_default(),
@@ -216,7 +213,7 @@ fn queue_cells(p: &credits::PendingCredit) -> Vec<String> {
         c.category_label.clone(),
         c.units.to_string(),
         c.earned_on.to_string(),
-        c.requested_at.map(jst).unwrap_or_default(),
+        c.requested_at.map(crate::csv_export::jst_minute).unwrap_or_default(),
     ]
 }
 

@@ -4,18 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Browser, DEMO_PASSWORD, TestApp, spawn_app};
-
-fn renewal() -> Value {
-    json!({
-        "kind": "renewal",
-        "base_qualification": "internal_medicine_new",
-        "base_cert_no": "11-12345678",
-        "base_cert_fiscal_year": "2021",
-        "base_period_start": "2021-04-01",
-        "base_period_end": "2026-03-31",
-    })
-}
+use crate::common::{Browser, DEMO_PASSWORD, TestApp, renewal_form, spawn_app};
 
 async fn draft(b: &Browser, no: &str, body: Value) -> Value {
     let res = b.post(&format!("/api/members/{no}/applications"), body).await;
@@ -87,7 +76,7 @@ async fn every_state_change_moves_the_application_in_the_list_and_the_home_count
     let one = app.login("100001", DEMO_PASSWORD).await;
     let five = app.login("100005", DEMO_PASSWORD).await;
 
-    let renewal_draft = draft(&one, "100001", renewal()).await;
+    let renewal_draft = draft(&one, "100001", renewal_form()).await;
     let season = season_of(&renewal_draft);
     assert_eq!(counts(&staff, season).await, expect(1, 0, 0, 0, 0));
     assert_eq!(listed(&staff, season, "draft").await, [("100001".to_owned(), "作成中".to_owned())]);
@@ -144,7 +133,7 @@ async fn every_state_change_moves_the_application_in_the_list_and_the_home_count
     assert_eq!(counts(&staff, season).await, expect(0, 0, 1, 1, 0));
 
     // A deleted draft leaves the count.
-    let again = draft(&three, "100003", renewal()).await;
+    let again = draft(&three, "100003", renewal_form()).await;
     assert_eq!(counts(&staff, season).await, expect(1, 0, 1, 1, 0));
     let path = format!("/api/members/100003/applications/{}", again["application_no"].as_str().unwrap());
     assert_eq!(three.delete(&path).await.status(), 204);
@@ -201,7 +190,7 @@ async fn every_state_change_moves_the_application_in_the_list_and_the_home_count
 async fn a_submission_racing_itself_is_counted_once() {
     let app = spawn_app().await;
     let b = app.login("100001", DEMO_PASSWORD).await;
-    let a = draft(&b, "100001", renewal()).await;
+    let a = draft(&b, "100001", renewal_form()).await;
     let no = a["application_no"].as_str().unwrap().to_owned();
     let racers: Vec<_> = (0..8)
         .map(|_| {

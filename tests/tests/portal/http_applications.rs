@@ -3,20 +3,9 @@
 
 use crate::common;
 
-use crate::common::{Browser, DEMO_PASSWORD, TestApp, spawn_app};
+use crate::common::{Browser, DEMO_PASSWORD, TestApp, renewal_form, spawn_app};
 use portal_domain::table::{Update, Write};
 use serde_json::{Value, json};
-
-fn renewal() -> Value {
-    json!({
-        "kind": "renewal",
-        "base_qualification": "internal_medicine_new",
-        "base_cert_no": "11-12345678",
-        "base_cert_fiscal_year": "2021",
-        "base_period_start": "2021-04-01",
-        "base_period_end": "2026-03-31",
-    })
-}
 
 async fn create(b: &Browser, no: &str, body: Value) -> common::TestResponse {
     b.post(&format!("/api/members/{no}/applications"), body).await
@@ -64,7 +53,7 @@ async fn step1_blank_save_reports_every_field_and_saves_nothing() {
 async fn step1_save_creates_a_draft_listed_on_the_member_page() {
     let app = spawn_app().await;
     let b = app.login("100001", DEMO_PASSWORD).await;
-    let no = draft(&b, "100001", renewal()).await;
+    let no = draft(&b, "100001", renewal_form()).await;
     assert!(no.starts_with("A-") && no.len() == 13, "{no}");
     let apps = profile(&b, "100001").await["applications"].clone();
     assert_eq!(apps[0]["application_no"], no);
@@ -79,7 +68,7 @@ async fn step1_save_creates_a_draft_listed_on_the_member_page() {
 async fn step1_invalid_values_get_their_own_messages() {
     let app = spawn_app().await;
     let b = app.login("100001", DEMO_PASSWORD).await;
-    let mut body = renewal();
+    let mut body = renewal_form();
     body["base_cert_no"] = json!("123456789");
     body["base_period_start"] = json!("2026-03-31");
     body["base_period_end"] = json!("2021-04-01");
@@ -93,11 +82,11 @@ async fn step1_invalid_values_get_their_own_messages() {
 async fn only_one_open_application_of_a_kind_and_drafts_can_be_edited_and_deleted() {
     let app = spawn_app().await;
     let b = app.login("100003", DEMO_PASSWORD).await;
-    let no = draft(&b, "100003", renewal()).await;
-    let again = create(&b, "100003", renewal()).await;
+    let no = draft(&b, "100003", renewal_form()).await;
+    let again = create(&b, "100003", renewal_form()).await;
     assert_eq!(again.status(), 409);
     assert_eq!(again.json::<Value>().await.unwrap()["code"], "application_exists");
-    let mut edited = renewal();
+    let mut edited = renewal_form();
     edited["base_qualification"] = json!("surgery_registered");
     edited["base_cert_no"] = json!("4711");
     let res = b.put(&format!("/api/members/100003/applications/{no}"), edited).await;
@@ -107,20 +96,20 @@ async fn only_one_open_application_of_a_kind_and_drafts_can_be_edited_and_delete
     let res = b.delete(&format!("/api/members/100003/applications/{no}")).await;
     assert_eq!(res.status(), 204);
     assert_eq!(b.get(&format!("/api/members/100003/applications/{no}")).await.status(), 404);
-    draft(&b, "100003", renewal()).await; // a new one may be created now
+    draft(&b, "100003", renewal_form()).await; // a new one may be created now
 }
 
 #[tokio::test]
 async fn another_members_applications_and_invoices_are_not_found() {
     let app = spawn_app().await;
     let owner = app.login("100001", DEMO_PASSWORD).await;
-    let no = draft(&owner, "100001", renewal()).await;
+    let no = draft(&owner, "100001", renewal_form()).await;
     let other = app.login("100002", DEMO_PASSWORD).await;
     assert_eq!(other.get(&format!("/api/members/100001/applications/{no}")).await.status(), 404);
     assert_eq!(other.get(&format!("/api/members/100002/applications/{no}")).await.status(), 404);
     assert_eq!(submit(&other, "100001", &no).await.status(), 404);
     assert_eq!(submit(&other, "100002", &no).await.status(), 404);
-    assert_eq!(create(&other, "100001", renewal()).await.status(), 404);
+    assert_eq!(create(&other, "100001", renewal_form()).await.status(), 404);
     assert_eq!(other.get("/api/members/100001/invoices").await.status(), 404);
     let invoice =
         owner.get("/api/members/100001/invoices").await.json::<Value>().await.unwrap()["invoices"][0]["invoice_no"]
@@ -173,7 +162,7 @@ async fn the_checklist_counts_units_in_the_period_with_self_reports_capped() {
 
 async fn refusal(app: &TestApp, member: &str) -> Value {
     let b = app.login(member, DEMO_PASSWORD).await;
-    let no = draft(&b, member, renewal()).await;
+    let no = draft(&b, member, renewal_form()).await;
     let res = submit(&b, member, &no).await;
     assert_eq!(res.status(), 409);
     let body: Value = res.json().await.unwrap();
@@ -225,7 +214,7 @@ async fn step4_gives_both_reasons_when_both_apply() {
 async fn step4_submits_issues_the_renewal_fee_and_mails_its_link() {
     let app = spawn_app().await;
     let b = app.login("100001", DEMO_PASSWORD).await;
-    let no = draft(&b, "100001", renewal()).await;
+    let no = draft(&b, "100001", renewal_form()).await;
     app.store.take();
     let res = submit(&b, "100001", &no).await;
     assert_eq!(res.status(), 200);
@@ -249,7 +238,7 @@ async fn step4_submits_issues_the_renewal_fee_and_mails_its_link() {
     assert_eq!(mails[0].subject, "【日本循環器学会】専門医更新料のご案内");
     assert!(mails[0].body.contains(&format!("{}/invoice.html?member_no=100001&no={invoice_no}", app.url)));
     // A submitted application is frozen.
-    let put = b.put(&format!("/api/members/100001/applications/{no}"), renewal()).await;
+    let put = b.put(&format!("/api/members/100001/applications/{no}"), renewal_form()).await;
     assert_eq!(put.json::<Value>().await.unwrap()["code"], "not_editable");
     let del = b.delete(&format!("/api/members/100001/applications/{no}")).await;
     assert_eq!(del.status(), 409);
@@ -262,7 +251,7 @@ async fn step4_submits_issues_the_renewal_fee_and_mails_its_link() {
 async fn a_submission_racing_itself_makes_one_invoice_and_one_mail() {
     let app = spawn_app().await;
     let b = app.login("100001", DEMO_PASSWORD).await;
-    let no = draft(&b, "100001", renewal()).await;
+    let no = draft(&b, "100001", renewal_form()).await;
     let racers: Vec<_> = (0..10)
         .map(|_| {
             let (http, url, no) = (b.http.clone(), b.url.clone(), no.clone());
@@ -308,7 +297,7 @@ async fn decline_is_saved_as_a_draft_then_submitted_with_a_mail() {
     let mails = app.mails_to("m100005@example.jp").await;
     assert_eq!(mails.len(), 1);
     assert!(mails[0].subject.contains("辞退申請受理"));
-    let renew = create(&b, "100005", renewal()).await;
+    let renew = create(&b, "100005", renewal_form()).await;
     assert_eq!(renew.json::<Value>().await.unwrap()["code"], "already_submitted", "no renewal after declining");
     assert_eq!(submit(&b, "100005", &no).await.json::<Value>().await.unwrap()["already_submitted"], true);
     assert_eq!(app.mails_to("m100005@example.jp").await.len(), 1, "a retried decline sends no second mail");
@@ -318,7 +307,7 @@ async fn decline_is_saved_as_a_draft_then_submitted_with_a_mail() {
 async fn a_submitted_renewal_blocks_a_later_decline_draft_from_being_submitted() {
     let app = spawn_app().await;
     let b = app.login("100001", DEMO_PASSWORD).await;
-    let renewal_no = draft(&b, "100001", renewal()).await;
+    let renewal_no = draft(&b, "100001", renewal_form()).await;
     let decline_no =
         draft(&b, "100001", json!({ "kind": "decline", "decline_reason": "other", "note": "検討中" })).await;
     assert_eq!(submit(&b, "100001", &renewal_no).await.status(), 200);
@@ -341,7 +330,7 @@ async fn the_options_list_the_manuals_qualifications() {
 async fn an_ended_session_can_neither_read_nor_change_applications() {
     let app = spawn_app().await;
     let stale = app.login("100001", DEMO_PASSWORD).await;
-    let no = draft(&stale, "100001", renewal()).await;
+    let no = draft(&stale, "100001", renewal_form()).await;
     let other = app.login("100001", DEMO_PASSWORD).await;
     assert_eq!(other.post("/api/auth/logout", json!({})).await.status(), 204); // ends every session
     assert_eq!(create(&stale, "100001", json!({ "kind": "decline", "decline_reason": "health" })).await.status(), 401);

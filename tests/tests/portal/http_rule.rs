@@ -5,18 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{DEMO_PASSWORD, spawn_app};
-
-fn renewal() -> Value {
-    json!({
-        "kind": "renewal",
-        "base_qualification": "internal_medicine_new",
-        "base_cert_no": "11-12345678",
-        "base_cert_fiscal_year": "2021",
-        "base_period_start": "2021-04-01",
-        "base_period_end": "2026-03-31",
-    })
-}
+use crate::common::{DEMO_PASSWORD, renewal_form, spawn_app};
 
 fn revision(version: u32, required: &str) -> Value {
     json!({
@@ -68,7 +57,7 @@ async fn a_revision_is_a_new_version_that_later_submissions_use_and_name() {
     // The member's checklist now uses version 2; a renewal submitted now records it and its fee.
     let check: Value = member.get("/api/members/100001/eligibility").await.json().await.unwrap();
     assert_eq!((check["rule"]["version"].as_u64(), check["units"]["required"].as_u64()), (Some(2), Some(45)));
-    let res = member.post("/api/members/100001/applications", renewal()).await;
+    let res = member.post("/api/members/100001/applications", renewal_form()).await;
     let no = res.json::<Value>().await.unwrap()["application_no"].as_str().unwrap().to_owned();
     let res = member.post(&format!("/api/members/100001/applications/{no}/submit"), json!({})).await;
     assert_eq!(res.status(), 200);
@@ -110,7 +99,7 @@ async fn a_rule_stored_before_versions_existed_is_version_one_and_can_be_revised
         .unwrap();
     // A renewal submits against it (version 1), with its fee.
     let member = app.login("100001", DEMO_PASSWORD).await;
-    let no = member.post("/api/members/100001/applications", renewal()).await.json::<Value>().await.unwrap()
+    let no = member.post("/api/members/100001/applications", renewal_form()).await.json::<Value>().await.unwrap()
         ["application_no"].as_str().unwrap().to_owned();
     let res = member.post(&format!("/api/members/100001/applications/{no}/submit"), json!({})).await;
     assert_eq!(res.status(), 200);

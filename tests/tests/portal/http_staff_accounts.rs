@@ -101,7 +101,6 @@ async fn an_administrator_creates_an_account_changes_its_role_and_stops_it() {
             ("staff.enable", "admin01"),
         ]
     );
-    let _ = DEMO_PASSWORD;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -412,3 +412,15 @@ pub fn token_in(mail: &SentMail) -> String {
     let start = mail.body.find("token=").expect("reset link") + "token=".len();
     mail.body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
+
+/// STEP① of a renewal (更新申請) as the manual's sample member fills it in.
+pub fn renewal_form() -> serde_json::Value {
+    serde_json::json!({
+        "kind": "renewal",
+        "base_qualification": "internal_medicine_new",
+        "base_cert_no": "11-12345678",
+        "base_cert_fiscal_year": "2021",
+        "base_period_start": "2021-04-01",
+        "base_period_end": "2026-03-31",
+    })
+}
