@@ -9,13 +9,16 @@ init plus one request. Two requests, each against its own reference function:
                   from the environment and one GetItem).
 
 Prints the median of RUNS starts per binary and its ratio to the reference, measured in
-the same run. Usage:
-  bench_startup.py [--endpoint URL] --reference BIN --reference-store BIN BIN...
+the same run. With --instructions, each start is also run once under valgrind's callgrind
+and its instruction count (exec → the response, the process's whole work) is reported:
+unlike wall time on a noisy 2-core machine, that count is the same in every run. Usage:
+  bench_startup.py [--endpoint URL] [--instructions] --reference BIN --reference-store BIN BIN...
 """
-import argparse, base64, hashlib, hmac, http.server, json, os, socketserver, statistics, subprocess, threading, time
+import argparse, base64, hashlib, hmac, http.server, json, os, socketserver, statistics, subprocess, tempfile, threading, time
 
 RUNS = 15
 EXTRA_ENV = {}
+COUNT_INSTRUCTIONS = False
 SECRET = b"bench-secret-0123456789abcdef0123456789abcdef"
 BASE_URL = "https://portal.example.jp"
 TABLE = "bench"
@@ -85,7 +88,7 @@ class Runtime(http.server.BaseHTTPRequestHandler):
             Runtime.done.set()
 
 
-def start_once(binary, ev, endpoint):
+def start_once(binary, ev, endpoint, callgrind_out=None):
     srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Runtime)
     srv.daemon_threads = True
     Runtime.done, Runtime.served, Runtime.event, Runtime.answer = threading.Event(), False, ev, None
@@ -101,10 +104,12 @@ def start_once(binary, ev, endpoint):
         PORTAL_GMO_API_BASE="https://pt01.mul-pay.jp", PORTAL_GMO_SHOP_ID="bench", PORTAL_GMO_CONFIG_ID="bench",
         PORTAL_GMO_SHOP_PASS="bench", PORTAL_RECEIPT_FONT=FONT, **EXTRA_ENV)
     t0 = time.perf_counter()
-    p = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ok = Runtime.done.wait(10)
+    argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={callgrind_out}", binary] if callgrind_out else [binary]
+    p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ok = Runtime.done.wait(120 if callgrind_out else 10)
     dt = time.perf_counter() - t0
-    p.kill(); p.wait(); srv.shutdown(); srv.server_close()
+    # callgrind writes its counts when the process ends on a signal it can handle.
+    (p.terminate if callgrind_out else p.kill)(); p.wait(); srv.shutdown(); srv.server_close()
     return (dt, Runtime.answer) if ok else (None, None)
 
 
@@ -118,14 +123,28 @@ def median_start(binary, ev, endpoint):
     return statistics.median(ok), RUNS - len(ok), status
 
 
+def instructions(binary, ev, endpoint):
+    """Instructions from exec to the answered request, counted by callgrind (one start)."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "callgrind.out")
+        dt, _ = start_once(binary, ev, endpoint, callgrind_out=out)
+        if dt is None:
+            raise SystemExit(f"{binary}: never answered under callgrind")
+        with open(out) as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("summary:"))
+
+
 def report(title, reference, binaries, ev, endpoint):
     print(title)
     base, _, _ = median_start(reference, ev, endpoint)
-    print(f"  {os.path.basename(reference):14s} {base*1000:7.2f} ms  (1.00x, reference)")
+    base_ir = instructions(reference, ev, endpoint) if COUNT_INSTRUCTIONS else None
+    ir = lambda n: f"  {n/1e6:6.2f} M instructions ({n/base_ir:4.2f}x)" if n else ""
+    print(f"  {os.path.basename(reference):14s} {base*1000:7.2f} ms  (1.00x, reference){ir(base_ir)}")
     for b in binaries:
         med, lost, status = median_start(b, ev, endpoint)
+        n = instructions(b, ev, endpoint) if COUNT_INSTRUCTIONS else None
         note = f"  ({lost} of {RUNS} starts timed out)" if lost else ""
-        print(f"  {os.path.basename(b):14s} {med*1000:7.2f} ms  ({med/base:4.2f}x)  answered {status}{note}")
+        print(f"  {os.path.basename(b):14s} {med*1000:7.2f} ms  ({med/base:4.2f}x)  answered {status}{ir(n)}{note}")
 
 
 def create_table(endpoint):
@@ -143,8 +162,11 @@ def main():
     ap.add_argument("--endpoint")
     ap.add_argument("--reference", required=True)
     ap.add_argument("--reference-store")
+    ap.add_argument("--instructions", action="store_true")
     ap.add_argument("binaries", nargs="+")
     a = ap.parse_args()
+    global COUNT_INSTRUCTIONS
+    COUNT_INSTRUCTIONS = a.instructions
     report("exec → first response, no store call (GET /api/auth/session, no cookie):",
            a.reference, a.binaries, event(None), None)
     if a.endpoint and a.reference_store:
