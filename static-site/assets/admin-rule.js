@@ -1,8 +1,7 @@
 // 更新条件 (/admin/rule.html): the rule in force and every version for staff; a new
 // version (with its reason) for administrators.
-import { api, errorMessage } from '/assets/http.js';
-import { startStaffPage } from '/assets/staff-page.js';
-import { pageFailed, pageReady } from '/assets/page.js';
+import { api } from '/assets/http.js';
+import { showLoaded, startStaffPage } from '/assets/staff-page.js';
 import { dataTable, el, fieldRow, text } from '/assets/dom.js';
 import { formatDateTime, formatYen } from '/assets/format.js';
 import { clearFormErrors, showResponseErrors, whileBusy } from '/assets/forms.js';
@@ -101,11 +100,5 @@ form.addEventListener('submit', async (event) => {
 const started = await startStaffPage();
 if (started) {
   form.hidden = started.session?.role !== 'administrator';
-  const r = await load();
-  if (r.ok) {
-    $('content').hidden = false;
-    pageReady();
-  } else {
-    pageFailed(errorMessage(r));
-  }
+  showLoaded(await load());
 }

@@ -2,8 +2,7 @@
 // their role and 利用停止 (each row saved on its own), a new account with its initial
 // password shown once, and a reset of someone's second factor.
 import { api, errorMessage } from '/assets/http.js';
-import { startStaffPage } from '/assets/staff-page.js';
-import { pageFailed, pageReady } from '/assets/page.js';
+import { showLoaded, startStaffPage } from '/assets/staff-page.js';
 import { dataTable, el } from '/assets/dom.js';
 import { formatDateTime } from '/assets/format.js';
 import { clearFormErrors, showResponseErrors, whileBusy } from '/assets/forms.js';
@@ -100,11 +99,5 @@ form.addEventListener('submit', async (event) => {
 const started = await startStaffPage();
 if (started) {
   me = started.session?.staff_id;
-  const r = await load();
-  if (r.ok) {
-    $('content').hidden = false;
-    pageReady();
-  } else {
-    pageFailed(errorMessage(r));
-  }
+  showLoaded(await load());
 }

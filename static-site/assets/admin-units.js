@@ -1,8 +1,7 @@
 // 所定単位表の管理 (/admin/units.html): everyone on staff reads the table and its
 // history; administrators add codes and edit or retire them (never delete).
-import { api, errorMessage } from '/assets/http.js';
-import { startStaffPage } from '/assets/staff-page.js';
-import { pageFailed, pageReady } from '/assets/page.js';
+import { api } from '/assets/http.js';
+import { showLoaded, startStaffPage } from '/assets/staff-page.js';
 import { dataTable, el, text } from '/assets/dom.js';
 import { formatDate, formatDateTime } from '/assets/format.js';
 import { clearFormErrors, showResponseErrors, whileBusy } from '/assets/forms.js';
@@ -92,11 +91,5 @@ const started = await startStaffPage();
 if (started) {
   isAdmin = started.session?.role === 'administrator';
   form.hidden = !isAdmin;
-  const r = await load();
-  if (r.ok) {
-    $('content').hidden = false;
-    pageReady();
-  } else {
-    pageFailed(errorMessage(r));
-  }
+  showLoaded(await load());
 }

@@ -2,7 +2,7 @@
 //! a test: every `/api` answer is the JSON `Error`, bodies are strictly typed, and the
 //! reset token never travels in an address a server logs.
 
-use crate::common::{self, DEMO_PASSWORD, spawn_app};
+use crate::common::{self, DEMO_PASSWORD, renewal_form, spawn_app};
 use serde_json::{Value, json};
 
 /// A raw answer that must be the documented JSON `Error` with `code`.
@@ -61,14 +61,7 @@ async fn errors_beneath_the_handlers_are_json_too() {
 async fn wrongly_typed_and_unknown_fields_are_refused_by_name_and_change_nothing() {
     let app = spawn_app().await;
     let b = app.login("100001", DEMO_PASSWORD).await;
-    let renewal = json!({
-        "kind": "renewal",
-        "base_qualification": "internal_medicine_new",
-        "base_cert_no": "11-12345678",
-        "base_cert_fiscal_year": "2021",
-        "base_period_start": "2021-04-01",
-        "base_period_end": "2026-03-31",
-    });
+    let renewal = renewal_form();
     let res = b.post("/api/members/100001/applications", renewal.clone()).await;
     assert_eq!(res.status(), 201);
     let no = res.json::<Value>().await.unwrap()["application_no"].as_str().unwrap().to_owned();

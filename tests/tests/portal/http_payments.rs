@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use crate::common::{Backend, Browser, DEMO_PASSWORD, TestApp, spawn_app, spawn_app_on};
+use crate::common::{Backend, Browser, DEMO_PASSWORD, TestApp, audit_actions, spawn_app, spawn_app_on};
 use portal_domain::OrderId;
 use serde_json::{Value, json};
 
@@ -138,12 +138,7 @@ async fn renewal_fee_by_card_end_to_end_through_the_providers_pages() {
     // each with who did it.
     let staff = app.login_staff("staff01").await;
     let trail: Value = staff.get("/api/staff/members/100001/audit").await.json().await.unwrap();
-    let seen: Vec<(&str, &str)> = trail["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["action"].as_str().unwrap(), e["actor_id"].as_str().unwrap()))
-        .collect();
+    let seen = audit_actions(&trail);
     assert_eq!(
         seen,
         [("application.create", "100001"), ("application.submit", "100001"), ("invoice.paid", "provider")]

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{DEMO_PASSWORD, spawn_app};
+use crate::common::{DEMO_PASSWORD, audit_actions, spawn_app};
 
 fn ids(list: &Value) -> Vec<(String, String, bool)> {
     list["accounts"]
@@ -85,12 +85,7 @@ async fn an_administrator_creates_an_account_changes_its_role_and_stops_it() {
     let missing = admin.put("/api/staff/accounts/nobody", json!({ "role": "reviewer", "disabled": false })).await;
     assert_eq!(missing.status(), 404);
     let trail: Value = admin.get("/api/staff/accounts/staff02/audit").await.json().await.unwrap();
-    let actions: Vec<(&str, &str)> = trail["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["action"].as_str().unwrap(), e["actor_id"].as_str().unwrap()))
-        .collect();
+    let actions = audit_actions(&trail);
     assert_eq!(
         actions,
         [

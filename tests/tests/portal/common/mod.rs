@@ -413,6 +413,16 @@ pub fn token_in(mail: &SentMail) -> String {
     mail.body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
+/// An audit trail's entries (`GET …/audit`) as (action, actor id), oldest first as listed.
+pub fn audit_actions(trail: &serde_json::Value) -> Vec<(&str, &str)> {
+    trail["entries"]
+        .as_array()
+        .expect("an audit trail")
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["actor_id"].as_str().unwrap()))
+        .collect()
+}
+
 /// STEP① of a renewal (更新申請) as the manual's sample member fills it in.
 pub fn renewal_form() -> serde_json::Value {
     serde_json::json!({
